@@ -68,6 +68,12 @@ reserve(struct am_buf *b, size_t extra)
 void
 am_buf_add(struct am_buf *b, const void *p, size_t len)
 {
+	/* Past the limit, keep what fits: a cut line is still a prefix. */
+	if (!b->failed && b->limit != 0 && len > b->limit - b->len) {
+		am_buf_add(b, p, b->limit - b->len);
+		b->failed = true;
+		return;
+	}
 	if (!reserve(b, len))
 		return;
 	if (len > 0)

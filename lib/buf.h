@@ -6,6 +6,7 @@
  * functions, and it remembers failure: once an append runs out of memory or
  * over the buffer's limit, later appends do nothing and am_buf_failed()
  * tells, so a builder checks once at the end instead of after every step.
+ * An append that passes the limit keeps the bytes that fit.
  */
 #ifndef AM_BUF_H
 #define AM_BUF_H

@@ -56,18 +56,11 @@ am_dns_answer_empty(struct am_dns_answer *out, enum am_dns_status status,
 struct am_dns_query *
 am_dns_start(struct am_dns *dns, const char *name, enum am_dns_type type)
 {
-	char lower[AM_DOMAIN_MAX + 2];
-	size_t len = strlen(name), i;
+	char lower[AM_DOMAIN_MAX + 1];
 	struct am_dns_query *q;
 
-	if (!am_domain_valid(name, len))
+	if (!am_domain_lower(name, lower, sizeof(lower)))
 		return &invalid_name_query;
-	if (name[len - 1] == '.')
-		len--;
-	for (i = 0; i < len; i++)
-		lower[i] = (name[i] >= 'A' && name[i] <= 'Z') ?
-		    (char)(name[i] - 'A' + 'a') : name[i];
-	lower[len] = '\0';
 	q = dns->ops->start(dns->src, lower, type);
 	if (q != NULL) {
 		q->dns = dns;

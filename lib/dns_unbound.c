@@ -378,7 +378,7 @@ configure(struct ub_ctx *ctx, const struct am_dns_options *opt, char *err,
 		goto fail;
 	if (opt->dnssec) {
 		if (opt->trust_anchor == NULL ||
-		    (rc = ub_ctx_add_ta_autr(ctx, opt->trust_anchor)) != 0) {
+		    (rc = ub_ctx_add_ta_file(ctx, opt->trust_anchor)) != 0) {
 			snprintf(err, errlen, "cannot use DNSSEC trust anchor "
 			    "%s", opt->trust_anchor != NULL ?
 				opt->trust_anchor : "(none configured)");
@@ -386,19 +386,21 @@ configure(struct ub_ctx *ctx, const struct am_dns_options *opt, char *err,
 		}
 	}
 	if (opt->resolve_special_names) {
+		/* "nodefault" is ignored when set through ub_ctx_set_option()
+		 * (libunbound 1.17; it works only from a config file), but a
+		 * "transparent" zone without data passes queries on just the
+		 * same.  domain-insecure keeps DNSSEC, when on, from calling
+		 * the answers bogus. */
 		for (i = 0; i < sizeof(special_zones) / sizeof(*special_zones);
 		     i++) {
-			snprintf(zone, sizeof(zone), "%s nodefault",
+			snprintf(zone, sizeof(zone), "%s transparent",
 			    special_zones[i]);
 			if ((rc = ub_ctx_set_option(ctx, "local-zone:", zone)) !=
-			    0)
+				0 ||
+			    (rc = ub_ctx_set_option(ctx, "domain-insecure:",
+				 special_zones[i])) != 0)
 				goto fail;
 		}
-		if ((rc = ub_ctx_set_option(ctx, "unblock-lan-zones:", "yes")) !=
-			0 ||
-		    (rc = ub_ctx_set_option(ctx, "insecure-lan-zones:",
-			 "yes")) != 0)
-			goto fail;
 	}
 	return true;
 fail:

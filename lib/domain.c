@@ -68,6 +68,28 @@ am_domain_is_within(const char *child, const char *parent)
 	return lc == lp || child[lc - lp - 1] == '.';
 }
 
+static char
+lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+bool
+am_domain_lower(const char *name, char *out, size_t size)
+{
+	size_t len = strlen(name), i;
+
+	if (!am_domain_valid(name, len))
+		return false;
+	len = without_dot(name, len);
+	if (len >= size)
+		return false;
+	for (i = 0; i < len; i++)
+		out[i] = lower(name[i]);
+	out[len] = '\0';
+	return true;
+}
+
 char *
 am_domain_normalize(struct am_arena *arena, const char *name, size_t len)
 {
@@ -78,8 +100,7 @@ am_domain_normalize(struct am_arena *arena, const char *name, size_t len)
 	if ((p = am_arena_strndup(arena, name, len)) == NULL)
 		return NULL;
 	for (i = 0; i < len; i++)
-		if (p[i] >= 'A' && p[i] <= 'Z')
-			p[i] = (char)(p[i] - 'A' + 'a');
+		p[i] = lower(p[i]);
 	return p;
 }
 

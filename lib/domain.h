@@ -30,6 +30,11 @@ bool am_domain_equal(const char *a, const char *b);
 /* True when child is parent or a subdomain of it (label boundaries). */
 bool am_domain_is_within(const char *child, const char *parent);
 
+/* Copies the NUL-terminated name into out (size bytes) lower-cased and
+ * without a trailing dot; false when it is not a valid name or does not
+ * fit. */
+bool am_domain_lower(const char *name, char *out, size_t size);
+
 /* A lower-cased copy of len bytes at name, without a trailing dot. */
 char *am_domain_normalize(struct am_arena *arena, const char *name,
     size_t len);

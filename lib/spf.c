@@ -145,6 +145,23 @@ count_void(struct eval *ev, const struct am_dns_answer *a)
 static const char *
 validated_name(void *arg);
 
+/* The values macros expand to while evaluating domain. */
+static void
+macro_env(struct eval *ev, const char *domain, struct spf_macro_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->sender = ev->sender;
+	env->local = ev->local;
+	env->sender_domain = ev->sender_domain;
+	env->domain = domain;
+	env->helo = ev->helo;
+	env->receiver = ev->ctx->receiver;
+	env->client = ev->client;
+	env->now = am_ctx_now(ev->ctx);
+	env->validated_name = validated_name;
+	env->arg = ev;
+}
+
 /* Expands a domain-spec (spec, or the current domain when NULL). */
 static const char *
 target_name(struct eval *ev, const struct frame *fr, const char *spec)
@@ -155,17 +172,7 @@ target_name(struct eval *ev, const struct frame *fr, const char *spec)
 
 	if (spec == NULL)
 		return fr->domain;
-	memset(&env, 0, sizeof(env));
-	env.sender = ev->sender;
-	env.local = ev->local;
-	env.sender_domain = ev->sender_domain;
-	env.domain = fr->domain;
-	env.helo = ev->helo;
-	env.receiver = ev->ctx->receiver;
-	env.client = ev->client;
-	env.now = am_ctx_now(ev->ctx);
-	env.validated_name = validated_name;
-	env.arg = ev;
+	macro_env(ev, fr->domain, &env);
 	am_buf_init(&out, SPF_EXPAND_MAX);
 	if (!spf_macro_expand(spec, strlen(spec), SPF_MACRO_DOMAIN, &env, &out,
 		&why)) {
@@ -435,10 +442,9 @@ qualifier_result(char q)
 }
 
 /* RFC 7208 4.4, 4.5: the one SPF record of domain, or NULL with the
- * result to return in *r. */
+ * result to return in ev->error. */
 static const char *
-find_record(struct eval *ev, const struct frame *fr, size_t *len,
-    enum am_result *r)
+find_record(struct eval *ev, const struct frame *fr, size_t *len)
 {
 	const struct am_dns_answer *a;
 	const struct am_dns_rr *found = NULL;
@@ -446,25 +452,22 @@ find_record(struct eval *ev, const struct frame *fr, size_t *len,
 
 	a = lookup(ev, fr->depth, fr->domain, AM_DNS_TXT);
 	if (a->status == AM_DNS_TEMPFAIL) {
-		*r = AM_RESULT_TEMPERROR;
-		stop(ev, *r, "DNS %s for TXT %s", a->why != NULL ? a->why :
-		    "failure", fr->domain);
+		stop(ev, AM_RESULT_TEMPERROR, "DNS %s for TXT %s",
+		    a->why != NULL ? a->why : "failure", fr->domain);
 		return NULL;
 	}
 	for (i = 0; i < a->count; i++) {
 		if (!spf_record_is_spf(a->rr[i].text, a->rr[i].len))
 			continue;
 		if (found != NULL) {
-			*r = AM_RESULT_PERMERROR;
-			stop(ev, *r, "more than one SPF record at %s",
-			    fr->domain);
+			stop(ev, AM_RESULT_PERMERROR, "more than one SPF record "
+			    "at %s", fr->domain);
 			return NULL;
 		}
 		found = &a->rr[i];
 	}
 	if (found == NULL) {
-		*r = AM_RESULT_NONE;
-		stop(ev, *r, a->status == AM_DNS_NXDOMAIN ?
+		stop(ev, AM_RESULT_NONE, a->status == AM_DNS_NXDOMAIN ?
 		    "%s does not exist" : "no SPF record at %s", fr->domain);
 		return NULL;
 	}
@@ -519,7 +522,6 @@ check_host(struct eval *ev, const char *domain, struct frame *fr)
 {
 	struct spf_record rec;
 	const char *txt, *why;
-	enum am_result r;
 	enum match m;
 	size_t len, i;
 
@@ -531,8 +533,8 @@ check_host(struct eval *ev, const char *domain, struct frame *fr)
 		    domain);
 		return AM_RESULT_NONE;
 	}
-	if ((txt = find_record(ev, fr, &len, &r)) == NULL)
-		return r;
+	if ((txt = find_record(ev, fr, &len)) == NULL)
+		return ev->error;
 	if (!spf_record_parse(ev->arena, txt, len, &rec, &why)) {
 		stop(ev, AM_RESULT_PERMERROR, "syntax error in the SPF record "
 		    "of %s: %s", domain, why);
@@ -582,17 +584,7 @@ explanation(struct eval *ev, const struct frame *fr)
 	a = lookup(ev, fr->depth, name, AM_DNS_TXT);
 	if (a->status != AM_DNS_OK || a->count != 1)
 		return NULL;
-	memset(&env, 0, sizeof(env));
-	env.sender = ev->sender;
-	env.local = ev->local;
-	env.sender_domain = ev->sender_domain;
-	env.domain = fr->exp_domain;
-	env.helo = ev->helo;
-	env.receiver = ev->ctx->receiver;
-	env.client = ev->client;
-	env.now = am_ctx_now(ev->ctx);
-	env.validated_name = validated_name;
-	env.arg = ev;
+	macro_env(ev, fr->exp_domain, &env);
 	am_buf_init(&out, SPF_EXPLAIN_MAX);
 	if (spf_macro_valid(a->rr[0].text, a->rr[0].len, SPF_MACRO_EXPLAIN,
 		&why) &&

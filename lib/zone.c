@@ -70,20 +70,10 @@ am_zone_size(const struct am_zone *zone)
 static char *
 lower_name(const char *name)
 {
-	size_t len = strlen(name), i;
-	char *p;
+	char lower[AM_DOMAIN_MAX + 1];
 
-	if (!am_domain_valid(name, len))
-		return NULL;
-	if (name[len - 1] == '.')
-		len--;
-	if ((p = malloc(len + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < len; i++)
-		p[i] = (name[i] >= 'A' && name[i] <= 'Z') ?
-		    (char)(name[i] - 'A' + 'a') : name[i];
-	p[len] = '\0';
-	return p;
+	return am_domain_lower(name, lower, sizeof(lower)) ? strdup(lower) :
+							      NULL;
 }
 
 /* Appends a record for name; the caller fills the rest. */
@@ -263,20 +253,15 @@ void
 am_zone_answer(const struct am_zone *zone, const char *qname,
     enum am_dns_type type, struct am_arena *arena, struct am_dns_answer *out)
 {
-	char name[AM_DOMAIN_MAX + 2];
+	char name[AM_DOMAIN_MAX + 1];
 	const struct zrec *r;
 	int hops;
 
-	if (!am_domain_valid(qname, strlen(qname))) {
+	if (!am_domain_lower(qname, name, sizeof(name))) {
 		am_dns_answer_empty(out, AM_DNS_NXDOMAIN,
 		    "not a valid domain name");
 		return;
 	}
-	for (size_t i = 0; i <= strlen(qname); i++)
-		name[i] = (qname[i] >= 'A' && qname[i] <= 'Z') ?
-		    (char)(qname[i] - 'A' + 'a') : qname[i];
-	if (name[strlen(name) - 1] == '.')
-		name[strlen(name) - 1] = '\0';
 	for (hops = 0;; hops++) {
 		if ((r = find(zone, name, KIND_FAULT, type)) != NULL) {
 			fault_answer(r, out);
@@ -285,14 +270,16 @@ am_zone_answer(const struct am_zone *zone, const char *qname,
 		if (type == AM_DNS_CNAME ||
 		    (r = find(zone, name, KIND_RECORD, AM_DNS_CNAME)) == NULL)
 			break;
-		if (hops == CNAME_HOPS || r->len >= sizeof(name)) {
+		if (hops == CNAME_HOPS) {
 			am_dns_answer_empty(out, AM_DNS_TEMPFAIL, "CNAME loop");
 			return;
 		}
 		/* Targets keep their case; the zone's owners are lower case. */
-		for (size_t i = 0; i <= r->len; i++)
-			name[i] = (r->text[i] >= 'A' && r->text[i] <= 'Z') ?
-			    (char)(r->text[i] - 'A' + 'a') : r->text[i];
+		if (!am_domain_lower(r->text, name, sizeof(name))) {
+			am_dns_answer_empty(out, AM_DNS_NXDOMAIN,
+			    "CNAME target is not a valid name");
+			return;
+		}
 	}
 	if (find(zone, name, KIND_RECORD, type) != NULL) {
 		copy_records(zone, name, type, arena, out);

@@ -1,0 +1,107 @@
+/*
+ * message.h - one SMTP connection and the messages it carries.
+ *
+ * The daemon's libmilter callbacks and authmilter-check drive the same
+ * calls in the same order: am_conn_new (connect), am_conn_helo,
+ * am_msg_new, am_msg_mail_from, am_msg_rcpt, am_msg_header for each
+ * header, am_msg_end_headers, am_msg_body for each chunk, am_msg_finish.
+ * Every behaviour of the daemon can therefore be tested, and explained,
+ * without an MTA.
+ *
+ * Threads: a connection and its messages belong to the thread serving
+ * the connection; the context is shared read-only.
+ */
+#ifndef AM_MESSAGE_H
+#define AM_MESSAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ctx.h"
+#include "ip.h"
+#include "spf.h"
+#include "trace.h"
+
+struct am_conn;
+struct am_msg;
+
+/* Header bytes kept per message; headers past it are counted, not kept,
+ * and the verdict says so. */
+#define AM_MSG_HEADER_MAX (1u << 20)
+
+struct am_header {
+	struct am_header *next;
+	const char *name; /* NUL-terminated copies */
+	size_t name_len;
+	const char *value; /* as after the colon, folds as CRLF */
+	size_t value_len;
+};
+
+/* What a message's evaluation found. */
+struct am_verdict {
+	bool spf_done; /* false: no client address, SPF not evaluated */
+	struct am_spf_outcome spf;
+	const char *authres; /* the Authentication-Results value */
+	const struct am_trace *trace; /* NULL unless enabled */
+	size_t header_bytes, body_bytes;
+	bool headers_truncated; /* more header bytes than we keep */
+	unsigned recipients;
+};
+
+/*
+ * A connection from client (NULL when the MTA did not say) whose reverse
+ * name, as the MTA saw it, is hostname (may be NULL).  Caller owns; free
+ * with am_conn_free().  NULL on ENOMEM.
+ */
+struct am_conn *am_conn_new(const struct am_ctx *ctx,
+    const struct am_ip *client, const char *hostname);
+void am_conn_free(struct am_conn *conn);
+
+/* The HELO/EHLO argument; a later call replaces an earlier one. */
+void am_conn_helo(struct am_conn *conn, const char *helo);
+
+/*
+ * A new message on conn.  Caller owns; free with am_msg_free() before the
+ * connection.  With trace, evaluations record their steps.
+ */
+struct am_msg *am_msg_new(struct am_conn *conn, bool trace);
+void am_msg_free(struct am_msg *msg);
+
+/* The MAIL FROM argument ("<a@b>", "a@b" or "<>"); evaluates SPF.  The
+ * MTA gives it before the headers; a tool may give it later, but always
+ * before am_msg_finish(). */
+void am_msg_mail_from(struct am_msg *msg, const char *addr);
+
+/* One RCPT TO argument (counted for the log line). */
+void am_msg_rcpt(struct am_msg *msg, const char *addr);
+
+/*
+ * One header field: len bytes of name, and of value as it follows the
+ * colon (leading white space included, folds as CRLF or LF, no final line
+ * break).  Neither needs a NUL.
+ */
+void am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
+    const char *value, size_t value_len);
+
+void am_msg_end_headers(struct am_msg *msg);
+
+/* A piece of the body, CRLF line ends. */
+void am_msg_body(struct am_msg *msg, const unsigned char *chunk, size_t len);
+
+/* Evaluates what is left and returns the verdict.  Borrowed from msg;
+ * valid until am_msg_free(). */
+const struct am_verdict *am_msg_finish(struct am_msg *msg);
+
+/* The headers kept so far, in order.  Borrowed from msg. */
+const struct am_header *am_msg_headers(const struct am_msg *msg);
+
+/* The first header field called name (case-insensitive), or NULL.
+ * Borrowed from msg. */
+const struct am_header *am_msg_find_header(const struct am_msg *msg,
+    const char *name);
+
+/* The envelope sender without brackets ("" for the null sender), or NULL
+ * before MAIL FROM. */
+const char *am_msg_envelope_from(const struct am_msg *msg);
+
+#endif

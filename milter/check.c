@@ -1,0 +1,413 @@
+/*
+ * check.c - authmilter-check: what would authmilter do with this message?
+ *
+ * Drives the very same lib/ calls as the daemon from an .eml file and
+ * envelope options, then prints the Authentication-Results header it
+ * would add and an explanation of every step (or the same as JSON).  DNS
+ * comes from the system's resolver, a given resolver, or a zone file
+ * ("what if my DNS said this?").
+ *
+ * Exit codes (authmilter-check(1)): 0 pass-like, 1 fail-like,
+ * 2 temporary error, 64 usage, 65 bad zone file, 66 unreadable input,
+ * 70 internal error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "dns.h"
+#include "eml.h"
+#include "ip.h"
+#include "json.h"
+#include "message.h"
+#include "zone.h"
+
+enum {
+	EXIT_PASS = 0,
+	EXIT_FAILLIKE = 1,
+	EXIT_TEMP = 2,
+	EXIT_USAGE = 64,
+	EXIT_DATAERR = 65,
+	EXIT_NOINPUT = 66,
+	EXIT_SOFTWARE = 70,
+};
+
+#define MAX_RESOLVERS 8
+#define READ_CHUNK    65536
+
+struct options {
+	const char *client_ip, *helo, *mail_from, *zone, *authserv_id;
+	const char *resolvers[MAX_RESOLVERS];
+	size_t nresolvers;
+	unsigned timeout;
+	bool json, special_names;
+	const char *file; /* NULL: no message, "-": stdin */
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: authmilter-check [--client-ip IP] [--helo NAME] "
+	    "[--mail-from ADDR]\n"
+	    "                        [--zone FILE | --resolver ADDR ...] "
+	    "[--json] [FILE|-]\n"
+	    "Options: --authserv-id NAME, --timeout SECONDS, "
+	    "--resolve-special-names,\n"
+	    "         --help, --version.  See authmilter-check(1).\n");
+}
+
+static int
+parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"client-ip", required_argument, NULL, 'i'},
+		{"helo", required_argument, NULL, 'H'},
+		{"mail-from", required_argument, NULL, 'f'},
+		{"zone", required_argument, NULL, 'z'},
+		{"resolver", required_argument, NULL, 'r'},
+		{"authserv-id", required_argument, NULL, 'a'},
+		{"timeout", required_argument, NULL, 't'},
+		{"resolve-special-names", no_argument, NULL, 'S'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	char *end;
+	long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			o->client_ip = optarg;
+			break;
+		case 'H':
+			o->helo = optarg;
+			break;
+		case 'f':
+			o->mail_from = optarg;
+			break;
+		case 'z':
+			o->zone = optarg;
+			break;
+		case 'r':
+			if (o->nresolvers == MAX_RESOLVERS) {
+				fprintf(stderr, "authmilter-check: at most %d "
+				    "--resolver options\n", MAX_RESOLVERS);
+				return EXIT_USAGE;
+			}
+			o->resolvers[o->nresolvers++] = optarg;
+			break;
+		case 'a':
+			o->authserv_id = optarg;
+			break;
+		case 't':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v < 1 || v > 300) {
+				fprintf(stderr, "authmilter-check: --timeout "
+				    "takes 1 to 300 seconds, not \"%s\"\n",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			o->timeout = (unsigned)v;
+			break;
+		case 'S':
+			o->special_names = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_PASS);
+		case 'V':
+			printf("authmilter-check %s\n", PACKAGE_VERSION);
+			exit(EXIT_PASS);
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "authmilter-check: one message at a time\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (optind < argc)
+		o->file = argv[optind];
+	if (o->zone != NULL && o->nresolvers > 0) {
+		fprintf(stderr, "authmilter-check: --zone and --resolver "
+				"exclude each other\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static struct am_dns *
+make_resolver(const struct options *o, int *code)
+{
+	struct am_dns_options dopt;
+	struct am_zone *zone;
+	struct am_dns *dns;
+	char err[512];
+
+	if (o->zone != NULL) {
+		if ((zone = am_zone_new()) == NULL) {
+			*code = EXIT_SOFTWARE;
+			return NULL;
+		}
+		if (!am_zone_load_file(zone, o->zone, err, sizeof(err))) {
+			fprintf(stderr, "authmilter-check: %s\n", err);
+			am_zone_free(zone);
+			*code = access(o->zone, R_OK) == 0 ? EXIT_DATAERR :
+							     EXIT_NOINPUT;
+			return NULL;
+		}
+		if ((dns = am_dns_new_zone(zone)) == NULL)
+			*code = EXIT_SOFTWARE;
+		return dns;
+	}
+	memset(&dopt, 0, sizeof(dopt));
+	dopt.forwarders = o->resolvers;
+	dopt.nforwarders = o->nresolvers;
+	dopt.timeout_ms = o->timeout * 1000;
+	dopt.resolve_special_names = o->special_names;
+	if ((dns = am_dns_new_unbound(&dopt, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "authmilter-check: %s\n", err);
+		*code = EXIT_USAGE;
+	}
+	return dns;
+}
+
+/* Feeds the message file into msg; returns 0 or an exit code. */
+static int
+read_message(struct am_msg *msg, const char *file)
+{
+	FILE *fp = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+	struct am_eml *eml;
+	char *chunk;
+	size_t n;
+	int code = 0;
+
+	if (fp == NULL) {
+		fprintf(stderr, "authmilter-check: %s: %s\n", file,
+		    strerror(errno));
+		return EXIT_NOINPUT;
+	}
+	if ((eml = am_eml_new(msg)) == NULL ||
+	    (chunk = malloc(READ_CHUNK)) == NULL) {
+		am_eml_free(eml);
+		if (fp != stdin)
+			fclose(fp);
+		return EXIT_SOFTWARE;
+	}
+	while ((n = fread(chunk, 1, READ_CHUNK, fp)) > 0)
+		am_eml_feed(eml, chunk, n);
+	if (ferror(fp)) {
+		fprintf(stderr, "authmilter-check: %s: %s\n", file,
+		    strerror(errno));
+		code = EXIT_NOINPUT;
+	} else
+		am_eml_end(eml);
+	free(chunk);
+	am_eml_free(eml);
+	if (fp != stdin)
+		fclose(fp);
+	return code;
+}
+
+/* Without --mail-from, the message's Return-Path stands in for it. */
+static const char *
+envelope_from(const struct options *o, const struct am_msg *msg)
+{
+	const struct am_header *rp;
+
+	if (o->mail_from != NULL)
+		return o->mail_from;
+	if ((rp = am_msg_find_header(msg, "Return-Path")) != NULL)
+		return rp->value;
+	return "";
+}
+
+static int
+exit_code(const struct am_verdict *v)
+{
+	if (!v->spf_done)
+		return EXIT_PASS;
+	switch (v->spf.result) {
+	case AM_RESULT_FAIL:
+	case AM_RESULT_SOFTFAIL:
+	case AM_RESULT_PERMERROR:
+		return EXIT_FAILLIKE;
+	case AM_RESULT_TEMPERROR:
+		return EXIT_TEMP;
+	default:
+		return EXIT_PASS;
+	}
+}
+
+static void
+print_header(const char *value)
+{
+	printf("Authentication-Results: %s\n", value);
+}
+
+static void
+print_text(const struct options *o, const struct am_verdict *v)
+{
+	const struct am_spf_outcome *spf = &v->spf;
+	const struct am_trace_line *l;
+
+	print_header(v->authres);
+	printf("\n");
+	if (!v->spf_done)
+		printf("spf: not evaluated: no client address (--client-ip)\n");
+	else {
+		printf("spf=%s for %s (%s identity, sender %s)\n",
+		    am_result_name(spf->result), spf->domain,
+		    spf->identity == AM_SPF_HELO ? "HELO" : "MAIL FROM",
+		    spf->sender);
+		printf("  %s\n", spf->reason != NULL ? spf->reason : "");
+		printf("  DNS-querying terms: %u of 10; void lookups: %u of "
+		       "2\n", spf->lookups, spf->void_lookups);
+		if (spf->result == AM_RESULT_FAIL)
+			printf("  explanation: %s\n", spf->explanation != NULL ?
+			    spf->explanation : "(none published)");
+	}
+	if (o->file != NULL)
+		printf("message: %zu header bytes%s, %zu body bytes\n",
+		    v->header_bytes, v->headers_truncated ?
+		    " (truncated: over 1 MB kept)" : "", v->body_bytes);
+	if (v->trace == NULL || v->trace->head == NULL)
+		return;
+	printf("\nsteps:\n");
+	for (l = v->trace->head; l != NULL; l = l->next)
+		printf("  %-5s %*s%s\n", l->method, (int)l->depth * 2, "",
+		    l->text);
+}
+
+static void
+print_json(const struct options *o, const struct am_verdict *v)
+{
+	const struct am_spf_outcome *spf = &v->spf;
+	const struct am_trace_line *l;
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object(&j, NULL);
+	json_string(&j, "authentication_results", v->authres);
+	if (v->spf_done) {
+		json_object(&j, "spf");
+		json_string(&j, "result", am_result_name(spf->result));
+		json_string(&j, "identity", spf->identity == AM_SPF_HELO ?
+		    "helo" : "mailfrom");
+		json_string(&j, "domain", spf->domain);
+		json_string(&j, "sender", spf->sender);
+		json_string(&j, "mechanism", spf->mechanism);
+		json_string(&j, "record_domain", spf->record_domain);
+		json_string(&j, "explanation", spf->explanation);
+		json_string(&j, "reason", spf->reason);
+		json_uint(&j, "dns_terms", spf->lookups);
+		json_uint(&j, "void_lookups", spf->void_lookups);
+		json_end_object(&j);
+	} else
+		json_string(&j, "spf", NULL);
+	if (o->file != NULL) {
+		json_object(&j, "message");
+		json_uint(&j, "header_bytes", v->header_bytes);
+		json_uint(&j, "body_bytes", v->body_bytes);
+		json_bool(&j, "headers_truncated", v->headers_truncated);
+		json_end_object(&j);
+	}
+	json_array(&j, "steps");
+	for (l = v->trace != NULL ? v->trace->head : NULL; l != NULL;
+	     l = l->next) {
+		json_object(&j, NULL);
+		json_string(&j, "method", l->method);
+		json_uint(&j, "depth", l->depth);
+		json_string(&j, "text", l->text);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_uint(&j, "exit_code", (unsigned long long)exit_code(v));
+	json_end_object(&j);
+}
+
+static time_t
+wall_clock(void *arg)
+{
+	(void)arg;
+	return time(NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct am_ip client;
+	struct am_ctx ctx;
+	struct am_dns *dns;
+	struct am_conn *conn;
+	struct am_msg *msg;
+	const struct am_verdict *v;
+	char host[256];
+	int code;
+
+	if ((code = parse_args(argc, argv, &o)) != 0)
+		return code;
+	if (o.client_ip != NULL &&
+	    !am_ip_parse(o.client_ip, strlen(o.client_ip), &client)) {
+		fprintf(stderr, "authmilter-check: --client-ip \"%s\" is not "
+		    "an IPv4 or IPv6 address\n", o.client_ip);
+		return EXIT_USAGE;
+	}
+	if ((dns = make_resolver(&o, &code)) == NULL)
+		return code;
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	am_ctx_init(&ctx, dns);
+	ctx.authserv_id = o.authserv_id != NULL ? o.authserv_id : host;
+	ctx.receiver = host;
+	ctx.clock = wall_clock;
+	if ((conn = am_conn_new(&ctx, o.client_ip != NULL ? &client : NULL,
+		 NULL)) == NULL ||
+	    (msg = am_msg_new(conn, true)) == NULL) {
+		am_conn_free(conn);
+		am_dns_free(dns);
+		return EXIT_SOFTWARE;
+	}
+	if (o.helo != NULL)
+		am_conn_helo(conn, o.helo);
+	if (o.file != NULL && (code = read_message(msg, o.file)) != 0)
+		goto out;
+	am_msg_mail_from(msg, envelope_from(&o, msg));
+	v = am_msg_finish(msg);
+	if (v->authres == NULL) {
+		code = EXIT_SOFTWARE;
+		goto out;
+	}
+	if (o.json)
+		print_json(&o, v);
+	else
+		print_text(&o, v);
+	code = exit_code(v);
+out:
+	am_msg_free(msg);
+	am_conn_free(conn);
+	am_dns_free(dns);
+	if (fflush(stdout) != 0 && code == 0)
+		code = EXIT_SOFTWARE;
+	return code;
+}

@@ -1,0 +1,121 @@
+#!/bin/sh
+# check_cli.sh - authmilter-check as a user meets it: results, exit codes,
+# explanations, JSON, and bad input that must give a clear message and a
+# defined exit code, never a crash.
+set -u
+. "${top_srcdir:-.}/test/tap.sh"
+
+check="${top_builddir:-.}/milter/authmilter-check"
+data="${top_srcdir:-.}/test/data"
+zone="$data/check.zone"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run ARGS...: sets $out (stdout+stderr) and $rc
+run() {
+	out=$("$check" "$@" 2>&1)
+	rc=$?
+}
+
+run --zone "$zone" --client-ip 192.0.2.9 --mail-from a@example.com \
+	--authserv-id mx.test "$data/plain.eml"
+tap_is "spf pass exits 0" "$rc" 0
+tap_like "prints the Authentication-Results header" "$out" \
+	'^Authentication-Results: mx\.test;$'
+tap_like "A-R carries spf=pass and smtp.mailfrom" "$out" \
+	'spf=pass .*smtp\.mailfrom=example\.com|smtp\.mailfrom=example\.com'
+tap_like "explains which mechanism matched" "$out" \
+	'matched ip4:192\.0\.2\.0/24 in the SPF record of example\.com'
+tap_like "counts DNS-querying terms" "$out" 'DNS-querying terms: 0 of 10'
+tap_like "reports the message size" "$out" 'header bytes, 12 body bytes'
+
+run --zone "$zone" --client-ip 198.51.100.7 --mail-from a@example.com
+tap_is "spf fail exits 1" "$rc" 1
+tap_like "fail shows the domain's explanation" "$out" \
+	"explanation: 198\.51\.100\.7 is not one of example\.com's senders"
+tap_like "steps show the include and its lookup count" "$out" \
+	'include:_spf\.example\.net \(DNS term 1 of 10\)'
+
+run --zone "$zone" --client-ip 198.51.100.7 --mail-from a@soft.example.org
+tap_is "spf softfail exits 1" "$rc" 1
+run --zone "$zone" --client-ip 198.51.100.7 --mail-from a@broken.example.org
+tap_is "spf permerror exits 1" "$rc" 1
+tap_like "permerror names the include without a record" "$out" \
+	'permerror \(include:nothing\.example\.org'
+run --zone "$zone" --client-ip 198.51.100.7 --mail-from a@slow.example.org
+tap_is "DNS timeout exits 2 (temperror)" "$rc" 2
+tap_like "temperror says what timed out" "$out" 'DNS timeout for TXT slow'
+run --zone "$zone" --client-ip 198.51.100.7 --mail-from a@nowhere.example.org
+tap_is "no SPF record exits 0 (none)" "$rc" 0
+
+run --zone "$zone" --client-ip 192.0.2.9 "$data/plain.eml"
+tap_like "without --mail-from the Return-Path is the envelope sender" "$out" \
+	'sender bounce@example\.com'
+run --zone "$zone" --client-ip 192.0.2.25 --helo mail.example.com \
+	--mail-from '<>'
+tap_like "null sender checks postmaster@HELO" "$out" \
+	'sender postmaster@mail\.example\.com'
+run --zone "$zone" "$data/plain.eml"
+tap_like "without --client-ip SPF is not evaluated, and says so" "$out" \
+	'spf: not evaluated: no client address'
+tap_is "... and that is not a failure" "$rc" 0
+
+run --zone "$zone" --client-ip 2001:db8::1 --mail-from a@example.com --json
+tap_is "--json exits like text" "$rc" 0
+printf '%s\n' "$out" >"$tmp/out.json"
+if command -v python3 >/dev/null 2>&1; then
+	tap_check "--json output is valid JSON" python3 -m json.tool "$tmp/out.json"
+fi
+tap_like "--json carries the result" "$out" '"result": "pass"'
+tap_like "--json carries the steps" "$out" '"steps": \['
+
+# Bad input: a clear message and a defined exit code.
+run --client-ip 192.0.2.300
+tap_is "invalid client IP exits 64" "$rc" 64
+tap_like "... naming the bad address" "$out" '"192\.0\.2\.300" is not an IPv4'
+run --bogus-option
+tap_is "unknown option exits 64" "$rc" 64
+run --zone "$zone" --resolver 127.0.0.1
+tap_is "--zone with --resolver exits 64" "$rc" 64
+run --zone "$zone" --timeout 0
+tap_is "--timeout 0 exits 64" "$rc" 64
+run --zone "$zone" "$tmp/does-not-exist.eml"
+tap_is "unreadable message exits 66" "$rc" 66
+tap_like "... naming the file" "$out" 'does-not-exist\.eml: No such file'
+run --zone "$zone" "$tmp"
+tap_is "a directory as message exits 66" "$rc" 66
+run --zone "$tmp/missing.zone"
+tap_is "missing zone file exits 66" "$rc" 66
+printf 'ok.example TXT "v=spf1 -all"\n\nbad.example A 192.0.2.256\n' >"$tmp/bad.zone"
+run --zone "$tmp/bad.zone"
+tap_is "malformed zone file exits 65" "$rc" 65
+tap_like "... with file and line number" "$out" 'bad\.zone: line 3: bad IPv4 address'
+
+head -c 300000 /dev/urandom >"$tmp/garbage"
+run --zone "$zone" --client-ip 192.0.2.9 --mail-from a@example.com "$tmp/garbage"
+tap_is "binary garbage is evaluated, not fatal" "$rc" 0
+tap_like "... and still gets a header" "$out" '^Authentication-Results: '
+
+# 10 MB: one header block, then a body of 10 MB in 100-byte lines.
+{
+	cat "$data/plain.eml"
+	i=0
+	line=$(printf '%0100d' 0)
+	while [ $i -lt 1000 ]; do echo "$line"; i=$((i + 1)); done >"$tmp/1k"
+	i=0
+	while [ $i -lt 100 ]; do cat "$tmp/1k"; i=$((i + 1)); done
+} >"$tmp/big.eml"
+run --zone "$zone" --client-ip 192.0.2.9 "$tmp/big.eml"
+tap_is "a 10 MB message is evaluated" "$rc" 0
+tap_like "... counting every body byte (LF becomes CRLF)" "$out" ', 10200012 body bytes'
+
+# A single header field of 3 MB is cut, not fatal.
+{ printf 'X-Huge: '; head -c 3000000 /dev/zero | tr '\0' a; printf '\n\nbody\n'; } >"$tmp/hugeheader.eml"
+run --zone "$zone" --client-ip 192.0.2.9 "$tmp/hugeheader.eml"
+tap_is "a 3 MB header field is survived" "$rc" 0
+tap_like "... and reported as truncated" "$out" 'truncated'
+
+run --zone "$zone" --client-ip 192.0.2.9 --mail-from a@example.com - <"$data/plain.eml"
+tap_is "reads the message from standard input" "$rc" 0
+tap_like "... and counts its body" "$out" '12 body bytes'
+tap_done

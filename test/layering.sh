@@ -1,0 +1,32 @@
+#!/bin/sh
+# layering.sh - lib/ stays the evaluation core: no libmilter, no syslog,
+# no exit, no environment, no clock or randomness of its own (STYLE.md).
+set -u
+. "${top_srcdir:-.}/test/tap.sh"
+cd "${top_srcdir:-.}/lib" || exit 99
+
+forbid() {
+	desc=$1
+	pattern=$2
+	shift 2
+	hits=$(grep -nE -- "$pattern" ./*.c ./*.h "$@" 2>/dev/null)
+	if [ -z "$hits" ]; then
+		tap_result 0 "lib/ $desc"
+	else
+		tap_result 1 "lib/ $desc"
+		tap_diag "$hits"
+	fi
+}
+
+forbid "includes no libmilter header" '#include.*(libmilter|mfapi\.h)'
+forbid "calls no smfi_* function" 'smfi_|SMFIS_'
+forbid "does not call syslog" '\b(syslog|openlog|vsyslog)\s*\('
+forbid "does not exit or abort" '\b(exit|_exit|abort)\s*\('
+forbid "does not read the environment" '\b(getenv|secure_getenv)\s*\('
+forbid "reads no clock of its own" '\b(time|gettimeofday)\s*\(|clock_gettime\s*\(\s*CLOCK_REALTIME'
+forbid "uses no randomness of its own" '\b(rand|random|srand|arc4random)\s*\('
+forbid "uses no unbounded string functions" '\b(strcpy|strcat|sprintf|vsprintf|strtok|gets)\s*\('
+# The one monotonic clock reading is the DNS wait bound.
+hits=$(grep -lE 'clock_gettime' ./*.c | grep -v '^./dns_unbound.c$')
+tap_is "lib/ reads CLOCK_MONOTONIC only for DNS timeouts" "$hits" ""
+tap_done

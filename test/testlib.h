@@ -1,0 +1,37 @@
+/*
+ * testlib.h - helpers shared by the unit tests: a context whose DNS is a
+ * zone written inline, and an injectable clock.
+ */
+#ifndef AM_TESTLIB_H
+#define AM_TESTLIB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "arena.h"
+#include "ctx.h"
+#include "dns.h"
+#include "zone.h"
+
+struct test_env {
+	struct am_ctx ctx;
+	struct am_dns *dns;
+	struct am_arena *arena;
+	struct am_dns_session *session;
+	time_t now;   /* what the clock says */
+	time_t step;  /* added to now after each reading */
+};
+
+/* A context answering from zone_text (zone.h format); fails the test if
+ * the text does not parse. */
+void test_env_init(struct test_env *env, const char *zone_text);
+void test_env_free(struct test_env *env);
+
+/* A fresh lookup session (and arena) for the next evaluation. */
+void test_env_reset(struct test_env *env);
+
+#endif
