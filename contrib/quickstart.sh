@@ -17,9 +17,10 @@ top=$(pwd)
 BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config
 	libunbound-dev libopendkim-dev libssl-dev libconfuse-dev libevent-dev
 	libmilter-dev libcmocka-dev libyaml-dev"
-# nsd: the real DNS server of the live tests; clang + libclang-rt: the
-# fuzz targets; python3: JSON validation in the CLI tests.
-TEST_PACKAGES="nsd clang libclang-rt-14-dev python3"
+# nsd: the real DNS server of the live tests; ldnsutils: signs its test
+# zones for DNSSEC; clang + libclang-rt: the fuzz targets; python3: JSON
+# validation in the CLI tests.
+TEST_PACKAGES="nsd ldnsutils clang libclang-rt-14-dev python3"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 JOBS=$(nproc 2>/dev/null || echo 2)
 

@@ -101,8 +101,9 @@ describe(struct eval *ev, const struct am_dns_answer *a)
 			am_buf_adds(&b, ip);
 		}
 	}
-	s = am_arena_printf(ev->arena, "%s%s", am_buf_str(&b),
-	    am_buf_failed(&b) ? " ..." : "");
+	s = am_arena_printf(ev->arena, "%s%s%s", am_buf_str(&b),
+	    am_buf_failed(&b) ? " ..." : "",
+	    a->dnssec == AM_DNSSEC_SECURE ? " (DNSSEC secure)" : "");
 	am_buf_release(&b);
 	return s;
 }
@@ -126,6 +127,15 @@ lookup(struct eval *ev, unsigned depth, const char *name,
 	am_trace_add(ev->trace, "spf", depth, "%s %s -> %s",
 	    am_dns_type_name(type), name, describe(ev, a));
 	return a;
+}
+
+/* A lookup that got no answer ends the evaluation with temperror. */
+static enum match
+no_answer(struct eval *ev, enum am_dns_type type, const char *name,
+    const struct am_dns_answer *a)
+{
+	return stop(ev, AM_RESULT_TEMPERROR, "no DNS answer for %s %s (%s)",
+	    am_dns_type_name(type), name, a->why != NULL ? a->why : "failure");
 }
 
 /* RFC 7208 4.6.4: a DNS answer with no records counts as void. */
@@ -228,9 +238,7 @@ match_a(struct eval *ev, const struct frame *fr, const struct spf_term *t)
 		return STOP;
 	a = lookup(ev, fr->depth, name, address_type(ev));
 	if (a->status == AM_DNS_TEMPFAIL)
-		return stop(ev, AM_RESULT_TEMPERROR, "DNS %s for %s %s",
-		    a->why != NULL ? a->why : "failure",
-		    am_dns_type_name(address_type(ev)), name);
+		return no_answer(ev, address_type(ev), name, a);
 	if (!count_void(ev, a))
 		return STOP;
 	return ip_matches(a, &ev->client, prefix_for(ev, t)) ? MATCH : NOMATCH;
@@ -247,8 +255,7 @@ match_mx(struct eval *ev, const struct frame *fr, const struct spf_term *t)
 		return STOP;
 	mx = lookup(ev, fr->depth, name, AM_DNS_MX);
 	if (mx->status == AM_DNS_TEMPFAIL)
-		return stop(ev, AM_RESULT_TEMPERROR, "DNS %s for MX %s",
-		    mx->why != NULL ? mx->why : "failure", name);
+		return no_answer(ev, AM_DNS_MX, name, mx);
 	if (!count_void(ev, mx))
 		return STOP;
 	if (mx->count > SPF_NAME_LIMIT)
@@ -260,10 +267,8 @@ match_mx(struct eval *ev, const struct frame *fr, const struct spf_term *t)
 			continue; /* null MX, RFC 7505 */
 		a = lookup(ev, fr->depth, mx->rr[i].text, address_type(ev));
 		if (a->status == AM_DNS_TEMPFAIL)
-			return stop(ev, AM_RESULT_TEMPERROR,
-			    "DNS %s for %s %s", a->why != NULL ? a->why :
-			    "failure", am_dns_type_name(address_type(ev)),
-			    mx->rr[i].text);
+			return no_answer(ev, address_type(ev), mx->rr[i].text,
+			    a);
 		if (ip_matches(a, &ev->client, prefix_for(ev, t)))
 			return MATCH;
 	}
@@ -358,8 +363,7 @@ match_exists(struct eval *ev, const struct frame *fr,
 	/* RFC 7208 5.7: always an A query, whatever the client's family. */
 	a = lookup(ev, fr->depth, name, AM_DNS_A);
 	if (a->status == AM_DNS_TEMPFAIL)
-		return stop(ev, AM_RESULT_TEMPERROR, "DNS %s for A %s",
-		    a->why != NULL ? a->why : "failure", name);
+		return no_answer(ev, AM_DNS_A, name, a);
 	if (!count_void(ev, a))
 		return STOP;
 	return a->count > 0 ? MATCH : NOMATCH;
@@ -452,8 +456,7 @@ find_record(struct eval *ev, const struct frame *fr, size_t *len)
 
 	a = lookup(ev, fr->depth, fr->domain, AM_DNS_TXT);
 	if (a->status == AM_DNS_TEMPFAIL) {
-		stop(ev, AM_RESULT_TEMPERROR, "DNS %s for TXT %s",
-		    a->why != NULL ? a->why : "failure", fr->domain);
+		no_answer(ev, AM_DNS_TXT, fr->domain, a);
 		return NULL;
 	}
 	for (i = 0; i < a->count; i++) {

@@ -44,6 +44,7 @@ enum {
 
 struct options {
 	const char *client_ip, *helo, *mail_from, *zone, *authserv_id;
+	const char *trust_anchor;
 	const char *resolvers[MAX_RESOLVERS];
 	size_t nresolvers;
 	unsigned timeout;
@@ -61,7 +62,8 @@ usage(FILE *fp)
 	    "[--json] [FILE|-]\n"
 	    "Options: --authserv-id NAME, --timeout SECONDS, "
 	    "--resolve-special-names,\n"
-	    "         --help, --version.  See authmilter-check(1).\n");
+	    "         --trust-anchor FILE, --help, --version.  "
+	    "See authmilter-check(1).\n");
 }
 
 static int
@@ -76,6 +78,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{"authserv-id", required_argument, NULL, 'a'},
 		{"timeout", required_argument, NULL, 't'},
 		{"resolve-special-names", no_argument, NULL, 'S'},
+		{"trust-anchor", required_argument, NULL, 'T'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -125,6 +128,9 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'S':
 			o->special_names = true;
 			break;
+		case 'T':
+			o->trust_anchor = optarg;
+			break;
 		case 'j':
 			o->json = true;
 			break;
@@ -146,9 +152,9 @@ parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		o->file = argv[optind];
-	if (o->zone != NULL && o->nresolvers > 0) {
-		fprintf(stderr, "authmilter-check: --zone and --resolver "
-				"exclude each other\n");
+	if (o->zone != NULL && (o->nresolvers > 0 || o->trust_anchor != NULL)) {
+		fprintf(stderr, "authmilter-check: --zone excludes --resolver "
+				"and --trust-anchor\n");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -183,6 +189,8 @@ make_resolver(const struct options *o, int *code)
 	dopt.nforwarders = o->nresolvers;
 	dopt.timeout_ms = o->timeout * 1000;
 	dopt.resolve_special_names = o->special_names;
+	dopt.dnssec = o->trust_anchor != NULL;
+	dopt.trust_anchor = o->trust_anchor;
 	if ((dns = am_dns_new_unbound(&dopt, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "authmilter-check: %s\n", err);
 		*code = EXIT_USAGE;

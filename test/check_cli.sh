@@ -44,7 +44,7 @@ tap_like "permerror names the include without a record" "$out" \
 	'permerror \(include:nothing\.example\.org'
 run --zone "$zone" --client-ip 198.51.100.7 --mail-from a@slow.example.org
 tap_is "DNS timeout exits 2 (temperror)" "$rc" 2
-tap_like "temperror says what timed out" "$out" 'DNS timeout for TXT slow'
+tap_like "temperror says what timed out" "$out" 'no DNS answer for TXT slow\.example\.org \(timeout\)'
 run --zone "$zone" --client-ip 198.51.100.7 --mail-from a@nowhere.example.org
 tap_is "no SPF record exits 0 (none)" "$rc" 0
 
