@@ -45,6 +45,16 @@ void am_authres_comment(struct am_authres *ar, const char *text);
  */
 const char *am_authres_end(struct am_authres *ar, struct am_arena *arena);
 
+/*
+ * The authserv-id of an incoming Authentication-Results value (len bytes
+ * after the colon): leading CFWS (nested comments, quoted-pairs) skipped,
+ * then a token or a quoted-string, unquoted and lower-cased.  NULL when
+ * none can be read.  Never trusts the rest of the header: results are not
+ * parsed.
+ */
+const char *am_authres_authserv_id(struct am_arena *arena, const char *value,
+    size_t len);
+
 /* True when s can stand unquoted as an RFC 2045 token. */
 bool am_authres_is_token(const char *s, size_t len);
 

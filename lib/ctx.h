@@ -26,8 +26,11 @@ enum am_log_level {
 typedef void am_log_fn(void *arg, enum am_log_level level, const char *msg);
 typedef time_t am_clock_fn(void *arg);
 
+struct am_dkim_lib;
+
 struct am_ctx {
 	struct am_dns *dns;	 /* borrowed; outlives the context */
+	struct am_dkim_lib *dkim; /* borrowed; NULL: DKIM is not evaluated */
 	const char *authserv_id; /* our name in Authentication-Results */
 	const char *receiver;	 /* this host's name: SPF %{r} */
 
