@@ -1,0 +1,79 @@
+/*
+ * policy.h - local policy: from results to what the MTA should do.
+ *
+ * DMARC says what a Domain Owner asks for; the receiver decides (RFC 9989
+ * 5.3.6, 5.4).  Each Author Domain's outcome maps to an action:
+ *
+ *   pass, none, permerror       accept
+ *   fail                        the requested disposition (after t=y):
+ *                               none -> accept, quarantine -> quarantine,
+ *                               reject -> reject
+ *   temperror                   on_temperror: accept (default) or tempfail
+ *
+ * and the message gets the strictest of them, accept < quarantine <
+ * tempfail < reject.  Without enforcement (a dry run) the action is always
+ * accept and the reason says what would have happened.  Every decision
+ * names the rule that made it.
+ */
+#ifndef AM_POLICY_H
+#define AM_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "dmarc.h"
+
+enum am_action {
+	AM_ACTION_ACCEPT,
+	AM_ACTION_QUARANTINE,
+	AM_ACTION_TEMPFAIL,
+	AM_ACTION_REJECT,
+};
+
+/* A problem with the From header field that leaves DMARC without a clean
+ * Author Domain (RFC 9989 5.3.1, 11.5). */
+enum am_from_problem {
+	AM_FROM_OK,
+	AM_FROM_MISSING,   /* no From (or no domain anywhere in it) */
+	AM_FROM_MALFORMED, /* unparseable; domains found leniently */
+	AM_FROM_TOO_MANY,  /* more Author Domains than are evaluated */
+};
+
+struct am_policy_options {
+	bool enforce;		     /* false: dry run */
+	enum am_action on_temperror; /* ACCEPT or TEMPFAIL */
+	enum am_action on_no_author; /* From missing: ACCEPT by default */
+	enum am_action on_too_many;  /* QUARANTINE by default */
+	unsigned max_authors;	     /* Author Domains evaluated; 5 */
+};
+
+/* One Author Domain: DMARC's outcome and what policy made of it. */
+struct am_author {
+	struct am_dmarc_outcome dmarc;
+	enum am_dmarc_policy applied; /* for policy.dmarc */
+	enum am_action action;
+};
+
+struct am_decision {
+	enum am_action action;
+	const char *rule;   /* short, for logs: "dmarc-reject", "dry-run" */
+	const char *reason; /* a sentence */
+};
+
+/* The defaults described above. */
+void am_policy_defaults(struct am_policy_options *opt);
+
+/*
+ * Decides for a message whose Author Domains were evaluated into
+ * authors[0..n) (their applied and action fields are filled in), with
+ * from describing trouble with the From field.  Strings from arena.
+ */
+void am_policy_decide(const struct am_policy_options *opt,
+    struct am_arena *arena, struct am_author *authors, size_t n,
+    enum am_from_problem from, struct am_decision *out);
+
+/* "accept", "quarantine", "tempfail", "reject" */
+const char *am_action_name(enum am_action action);
+
+#endif
