@@ -6,7 +6,7 @@
  * not waste a chunk's tail.  Single-threaded by design: an arena belongs to
  * the message that owns it.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdalign.h>
 #include <stdint.h>

@@ -11,7 +11,7 @@
  * lands in comments and quoted strings, escaped, with control characters
  * replaced, so it can neither end the header nor forge a result.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
  * buf.c - length-tracked, growable byte strings (see buf.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * ctx.c - the process-wide evaluation context (see ctx.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <string.h>

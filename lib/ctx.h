@@ -27,6 +27,7 @@ typedef void am_log_fn(void *arg, enum am_log_level level, const char *msg);
 typedef time_t am_clock_fn(void *arg);
 
 struct am_dkim_lib;
+struct am_policy_options;
 
 struct am_ctx {
 	struct am_dns *dns;	 /* borrowed; outlives the context */
@@ -42,6 +43,9 @@ struct am_ctx {
 
 	unsigned spf_void_limit;   /* RFC 7208 4.6.4: 2 */
 	unsigned spf_time_limit;   /* seconds for one check_host(); 20 */
+
+	/* Local policy; NULL: am_policy_defaults().  Borrowed. */
+	const struct am_policy_options *policy;
 };
 
 /* Sets the defaults for everything but dns, clock and log. */

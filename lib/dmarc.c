@@ -4,7 +4,7 @@
  *
  * Threads: an evaluation uses only its arguments.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <string.h>

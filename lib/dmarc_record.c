@@ -15,7 +15,7 @@
  *
  * Pure functions; hostile input is bounded by its length.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 #include <strings.h>

@@ -5,7 +5,7 @@
  * creation; the source behind it is thread-safe.  A session belongs to the
  * thread handling its message.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,7 @@
  * The deadline is measured on CLOCK_MONOTONIC: a wait bound, not an input
  * to any verdict, so it does not go through the context's clock.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <poll.h>

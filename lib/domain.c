@@ -1,7 +1,7 @@
 /*
  * domain.c - domain-name helpers (see domain.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 #include <strings.h>

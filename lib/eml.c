@@ -1,7 +1,7 @@
 /*
  * eml.c - feeding a stored message into am_msg (see eml.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * ip.c - IPv4 and IPv6 addresses and networks (see ip.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

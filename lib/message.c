@@ -3,18 +3,27 @@
  *
  * SPF is evaluated at MAIL FROM: in the daemon the MTA does not wait for
  * that reply (SMFIP_NR_MAIL), so the lookups overlap the rest of the SMTP
- * dialogue.  Everything else waits for the end of the message.  All
- * per-message memory comes from the message's arena.
+ * dialogue.  DNS for DKIM keys and DMARC records starts as soon as their
+ * header fields arrive.  Everything else waits for the end of the
+ * message (verdict.c).  Per-message memory comes from the message's
+ * arena; iprev, a property of the connection, lives in the connection's.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "address.h"
 #include "arena.h"
 #include "authres.h"
+#include "dmarc.h"
+#include "domain.h"
 #include "message.h"
+#include "verdict.h"
+
+/* Incoming A-R fields remembered for removal, at most. */
+#define FORGED_MAX 64
 
 struct am_conn {
 	const struct am_ctx *ctx;
@@ -22,6 +31,10 @@ struct am_conn {
 	bool have_client;
 	char *hostname;
 	char *helo;
+	struct am_arena *arena; /* connection lifetime: iprev */
+	struct am_dns_session *dns;
+	bool iprev_done;
+	struct am_iprev_outcome iprev;
 };
 
 struct am_msg {
@@ -31,8 +44,11 @@ struct am_msg {
 	struct am_trace trace;
 	bool tracing;
 	char *mail_from; /* NULL before MAIL FROM */
+	struct am_dkim *dkim;
 	struct am_header *headers, **tail;
 	size_t header_bytes;
+	unsigned authres_seen; /* A-R fields so far */
+	unsigned forged[FORGED_MAX];
 	struct am_verdict verdict;
 	bool finished;
 };
@@ -46,13 +62,16 @@ am_conn_new(const struct am_ctx *ctx, const struct am_ip *client,
 	if (conn == NULL)
 		return NULL;
 	conn->ctx = ctx;
+	if ((conn->arena = am_arena_new()) == NULL ||
+	    (conn->dns = am_dns_session_new(ctx->dns, conn->arena)) == NULL ||
+	    (hostname != NULL && (conn->hostname = strdup(hostname)) == NULL)) {
+		am_conn_free(conn);
+		return NULL;
+	}
 	if (client != NULL) {
 		conn->client = *client;
 		conn->have_client = true;
-	}
-	if (hostname != NULL && (conn->hostname = strdup(hostname)) == NULL) {
-		free(conn);
-		return NULL;
+		am_iprev_prefetch(conn->dns, client);
 	}
 	return conn;
 }
@@ -62,6 +81,8 @@ am_conn_free(struct am_conn *conn)
 {
 	if (conn == NULL)
 		return;
+	am_dns_session_end(conn->dns);
+	am_arena_free(conn->arena);
 	free(conn->hostname);
 	free(conn->helo);
 	free(conn);
@@ -92,6 +113,12 @@ am_msg_new(struct am_conn *conn, bool trace)
 	msg->tail = &msg->headers;
 	msg->tracing = trace;
 	am_trace_init(&msg->trace, arena);
+	if (conn->ctx->dkim != NULL &&
+	    (msg->dkim = am_dkim_new(conn->ctx->dkim, conn->ctx, msg->dns,
+		 arena, trace ? &msg->trace : NULL)) == NULL) {
+		am_msg_free(msg);
+		return NULL;
+	}
 	return msg;
 }
 
@@ -100,6 +127,7 @@ am_msg_free(struct am_msg *msg)
 {
 	if (msg == NULL)
 		return;
+	am_dkim_free(msg->dkim);
 	am_dns_session_end(msg->dns);
 	am_arena_free(msg->arena);
 }
@@ -159,6 +187,48 @@ am_msg_rcpt(struct am_msg *msg, const char *addr)
 	msg->verdict.recipients++;
 }
 
+static bool
+name_is(const char *name, size_t len, const char *want)
+{
+	return len == strlen(want) && strncasecmp(name, want, len) == 0;
+}
+
+/* RFC 8601 5: an incoming A-R that claims our authserv-id is removed,
+ * whatever it says.  One whose id cannot be read at all is removed too
+ * when our id appears in it: a reader more lenient than ours might still
+ * take it as ours. */
+static void
+note_authres(struct am_msg *msg, const char *value, size_t len)
+{
+	const char *ours = msg->conn->ctx->authserv_id;
+	const char *id = am_authres_authserv_id(msg->arena, value, len);
+	size_t n = strlen(ours), i;
+	bool claims = false;
+
+	msg->authres_seen++;
+	if (id != NULL)
+		claims = am_domain_equal(id, ours);
+	else
+		for (i = 0; i + n <= len && !claims; i++)
+			claims = strncasecmp(value + i, ours, n) == 0;
+	if (claims && msg->verdict.nforged < FORGED_MAX)
+		msg->forged[msg->verdict.nforged++] = msg->authres_seen;
+}
+
+/* A From field: its DMARC record lookup can start now. */
+static void
+prefetch_author(struct am_msg *msg, const char *value, size_t len)
+{
+	struct am_address_list list;
+	const char *why;
+	size_t i;
+
+	am_address_parse_list(msg->arena, value, len, 4, &list, &why);
+	for (i = 0; i < list.count; i++)
+		if (list.addrs[i].ascii_domain != NULL)
+			am_dmarc_prefetch(msg->dns, list.addrs[i].ascii_domain);
+}
+
 void
 am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
     const char *value, size_t value_len)
@@ -167,6 +237,10 @@ am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
 	struct am_header *h;
 
 	msg->verdict.header_bytes += size;
+	if (name_is(name, name_len, AM_AUTHRES_HEADER))
+		note_authres(msg, value, value_len);
+	if (msg->dkim != NULL)
+		am_dkim_header(msg->dkim, name, name_len, value, value_len);
 	if (size > AM_MSG_HEADER_MAX - msg->header_bytes) {
 		msg->verdict.headers_truncated = true;
 		return;
@@ -183,47 +257,70 @@ am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
 	msg->header_bytes += size;
 	*msg->tail = h;
 	msg->tail = &h->next;
+	if (name_is(name, name_len, "From"))
+		prefetch_author(msg, h->value, value_len);
 }
 
 void
 am_msg_end_headers(struct am_msg *msg)
 {
-	(void)msg;
+	if (msg->dkim != NULL)
+		am_dkim_end_headers(msg->dkim);
 }
 
 void
 am_msg_body(struct am_msg *msg, const unsigned char *chunk, size_t len)
 {
-	(void)chunk;
 	msg->verdict.body_bytes += len;
+	if (msg->dkim != NULL)
+		am_dkim_body(msg->dkim, chunk, len);
 }
 
-static void
-render(struct am_msg *msg)
+bool
+am_msg_wants_body(const struct am_msg *msg)
 {
-	const struct am_conn *conn = msg->conn;
-	const struct am_spf_outcome *spf = &msg->verdict.spf;
-	struct am_authres ar;
+	return msg->dkim != NULL && am_dkim_wants_body(msg->dkim);
+}
 
-	am_authres_begin(&ar, conn->ctx->authserv_id);
-	if (msg->verdict.spf_done) {
-		am_authres_result(&ar, "spf", spf->result, spf->reason);
-		if (spf->domain[0] != '\0')
-			am_authres_prop(&ar, "smtp", msg->mail_from[0] != '\0' ?
-			    "mailfrom" : "helo", spf->domain);
+/* iprev belongs to the connection: evaluated once, for the first message
+ * that ends. */
+static void
+connection_iprev(struct am_msg *msg)
+{
+	struct am_conn *conn = msg->conn;
+
+	if (!conn->have_client)
+		return;
+	if (!conn->iprev_done) {
+		am_iprev_check(conn->ctx, conn->dns, conn->arena, &conn->client,
+		    tracer(msg), &conn->iprev);
+		conn->iprev_done = true;
 	}
-	msg->verdict.authres = am_authres_end(&ar, msg->arena);
+	msg->verdict.iprev = conn->iprev;
+	msg->verdict.iprev_done = true;
 }
 
 const struct am_verdict *
 am_msg_finish(struct am_msg *msg)
 {
-	if (!msg->finished) {
-		msg->finished = true;
-		render(msg);
-		msg->verdict.trace = msg->tracing ? &msg->trace : NULL;
+	struct am_verdict *v = &msg->verdict;
+	const struct am_ctx *ctx = msg->conn->ctx;
+
+	if (msg->finished)
+		return v;
+	msg->finished = true;
+	if (msg->dkim != NULL) {
+		am_dkim_finish(msg->dkim, &v->dkim);
+		v->dkim_done = true;
 	}
-	return &msg->verdict;
+	connection_iprev(msg);
+	am_verdict_dmarc(ctx, msg->dns, msg->arena, msg->headers, tracer(msg),
+	    v);
+	v->forged = msg->forged;
+	v->authres = am_verdict_render(ctx, msg->arena, v,
+	    msg->mail_from == NULL || msg->mail_from[0] == '\0');
+	v->trace = tracer(msg);
+	return v;
 }
 
 const struct am_header *

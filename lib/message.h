@@ -8,6 +8,15 @@
  * Every behaviour of the daemon can therefore be tested, and explained,
  * without an MTA.
  *
+ * What happens when:
+ *   connect      the client's PTR lookup starts (iprev)
+ *   MAIL FROM    SPF is evaluated (the MTA does not wait for this reply)
+ *   headers      DKIM-Signature: its key lookup starts; From: the DMARC
+ *                record lookup starts; Authentication-Results: noted
+ *                for removal when it claims our authserv-id
+ *   body         streamed to DKIM while a signature needs it
+ *   end          DKIM, iprev, DMARC, local policy, the header we add
+ *
  * Threads: a connection and its messages belong to the thread serving
  * the connection; the context is shared read-only.
  */
@@ -18,7 +27,10 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "dkim.h"
 #include "ip.h"
+#include "iprev.h"
+#include "policy.h"
 #include "spf.h"
 #include "trace.h"
 
@@ -37,11 +49,25 @@ struct am_header {
 	size_t value_len;
 };
 
-/* What a message's evaluation found. */
+/* What a message's evaluation found, and what to do. */
 struct am_verdict {
 	bool spf_done; /* false: no client address, SPF not evaluated */
 	struct am_spf_outcome spf;
-	const char *authres; /* the Authentication-Results value */
+	bool dkim_done; /* false: DKIM not configured */
+	struct am_dkim_result dkim;
+	bool iprev_done;
+	struct am_iprev_outcome iprev;
+	struct am_author *authors; /* one per Author Domain evaluated */
+	size_t nauthors;
+	enum am_from_problem from;
+	const char *from_why; /* what was wrong with From, or NULL */
+	struct am_decision decision;
+	const char *authres; /* the Authentication-Results value we add */
+	/* Incoming Authentication-Results fields claiming our authserv-id:
+	 * their 1-based positions among the message's A-R fields, as
+	 * smfi_chgheader() counts them. */
+	const unsigned *forged;
+	size_t nforged;
 	const struct am_trace *trace; /* NULL unless enabled */
 	size_t header_bytes, body_bytes;
 	bool headers_truncated; /* more header bytes than we keep */
@@ -87,6 +113,9 @@ void am_msg_end_headers(struct am_msg *msg);
 
 /* A piece of the body, CRLF line ends. */
 void am_msg_body(struct am_msg *msg, const unsigned char *chunk, size_t len);
+
+/* False once nothing needs more of the body: the MTA may skip it. */
+bool am_msg_wants_body(const struct am_msg *msg);
 
 /* Evaluates what is left and returns the verdict.  Borrowed from msg;
  * valid until am_msg_free(). */

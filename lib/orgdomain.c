@@ -5,7 +5,7 @@
  * one message needs (policy discovery, then one per identifier whose
  * alignment is relaxed) share their common queries.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * policy.c - local policy: from results to an action (see policy.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 
@@ -16,6 +16,7 @@ am_policy_defaults(struct am_policy_options *opt)
 	opt->on_no_author = AM_ACTION_ACCEPT;
 	opt->on_too_many = AM_ACTION_QUARANTINE;
 	opt->max_authors = 5;
+	opt->multiple_from = AM_MULTI_FROM_EVALUATE;
 }
 
 const char *
@@ -110,6 +111,17 @@ am_policy_decide(const struct am_policy_options *opt, struct am_arena *arena,
 			out->action = authors[i].action;
 			out->rule = rule;
 			out->reason = reason;
+		}
+	}
+	if (n > 1 && opt->multiple_from != AM_MULTI_FROM_EVALUATE) {
+		enum am_action a = opt->multiple_from == AM_MULTI_FROM_REJECT ?
+		    AM_ACTION_REJECT : AM_ACTION_QUARANTINE;
+
+		if (a > out->action) {
+			out->action = a;
+			out->rule = "multiple-author-domains";
+			out->reason = am_arena_printf(arena, "%zu Author "
+			    "Domains in From", n);
 		}
 	}
 	for (i = 0; i < n; i++)

@@ -40,8 +40,16 @@ enum am_from_problem {
 	AM_FROM_TOO_MANY,  /* more Author Domains than are evaluated */
 };
 
+/* A From field with more than one Author Domain (RFC 9989 11.5). */
+enum am_multi_from {
+	AM_MULTI_FROM_EVALUATE,	  /* each domain; the strictest outcome */
+	AM_MULTI_FROM_QUARANTINE, /* at least quarantine */
+	AM_MULTI_FROM_REJECT,	  /* reject */
+};
+
 struct am_policy_options {
 	bool enforce;		     /* false: dry run */
+	enum am_multi_from multiple_from; /* EVALUATE by default */
 	enum am_action on_temperror; /* ACCEPT or TEMPFAIL */
 	enum am_action on_no_author; /* From missing: ACCEPT by default */
 	enum am_action on_too_many;  /* QUARANTINE by default */

@@ -1,7 +1,7 @@
 /*
  * result.c - names of results and errors (see result.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <strings.h>
 

@@ -11,7 +11,7 @@
  * Threads: an evaluation uses only its arguments; the context is shared
  * read-only.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdarg.h>
 #include <stdio.h>

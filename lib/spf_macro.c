@@ -10,7 +10,7 @@
  * Pure functions of their arguments; the one value that needs DNS (%{p})
  * comes through a callback supplied by the evaluator.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <stdlib.h>

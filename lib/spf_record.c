@@ -5,7 +5,7 @@
  * says a syntax error anywhere makes the result permerror without further
  * interpretation.  Mechanism and modifier names are case-insensitive.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <arpa/inet.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * trace.c - the step-by-step explanation of an evaluation (see trace.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdarg.h>
 

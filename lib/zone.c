@@ -4,7 +4,7 @@
  * Lookups scan the record list: zones here are test fixtures and what-if
  * files of tens to thousands of records, never a production data set.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -11,7 +11,7 @@
  * 2 temporary error, 64 usage, 65 bad zone file, 66 unreadable input,
  * 70 internal error.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "dkim.h"
 #include "dns.h"
 #include "eml.h"
 #include "ip.h"
@@ -248,37 +249,64 @@ envelope_from(const struct options *o, const struct am_msg *msg)
 	return "";
 }
 
+/*
+ * 2 when anything is temporarily undecided (a temperror, or the action is
+ * tempfail); else 1 when the message would be rejected or quarantined or
+ * a result is fail, softfail or permerror; else 0.
+ */
 static int
 exit_code(const struct am_verdict *v)
 {
-	if (!v->spf_done)
-		return EXIT_PASS;
-	switch (v->spf.result) {
-	case AM_RESULT_FAIL:
-	case AM_RESULT_SOFTFAIL:
-	case AM_RESULT_PERMERROR:
-		return EXIT_FAILLIKE;
-	case AM_RESULT_TEMPERROR:
-		return EXIT_TEMP;
-	default:
-		return EXIT_PASS;
+	bool temp = v->decision.action == AM_ACTION_TEMPFAIL;
+	bool bad = v->decision.action == AM_ACTION_REJECT ||
+	    v->decision.action == AM_ACTION_QUARANTINE;
+	size_t i;
+
+#define CLASSIFY(r)                                                       \
+	do {                                                              \
+		temp |= (r) == AM_RESULT_TEMPERROR;                       \
+		bad |= (r) == AM_RESULT_FAIL || (r) == AM_RESULT_SOFTFAIL || \
+		    (r) == AM_RESULT_PERMERROR;                           \
+	} while (0)
+	if (v->spf_done)
+		CLASSIFY(v->spf.result);
+	for (i = 0; v->dkim_done && i < v->dkim.count; i++)
+		CLASSIFY(v->dkim.sigs[i].result);
+	for (i = 0; i < v->nauthors; i++)
+		CLASSIFY(v->authors[i].dmarc.result);
+#undef CLASSIFY
+	return temp ? EXIT_TEMP : bad ? EXIT_FAILLIKE : EXIT_PASS;
+}
+
+static void
+print_dmarc(const struct am_verdict *v)
+{
+	size_t i;
+
+	if (v->from_why != NULL)
+		printf("from: %s\n", v->from_why);
+	for (i = 0; i < v->nauthors; i++) {
+		const struct am_author *a = &v->authors[i];
+		const struct am_dmarc_outcome *d = &a->dmarc;
+
+		printf("dmarc=%s for header.from %s", am_result_name(d->result),
+		    d->author_domain);
+		if (d->have_record)
+			printf(" (record of %s: %s; requested %s, applied %s)",
+			    d->policy_domain, d->comment,
+			    am_dmarc_policy_name(d->requested),
+			    am_dmarc_policy_name(a->applied));
+		printf("\n  dmarc=%s: %s\n", am_result_name(d->result),
+		    d->reason);
 	}
 }
 
 static void
-print_header(const char *value)
-{
-	printf("Authentication-Results: %s\n", value);
-}
-
-static void
-print_text(const struct options *o, const struct am_verdict *v)
+print_methods(const struct am_verdict *v)
 {
 	const struct am_spf_outcome *spf = &v->spf;
-	const struct am_trace_line *l;
+	size_t i;
 
-	print_header(v->authres);
-	printf("\n");
 	if (!v->spf_done)
 		printf("spf: not evaluated: no client address (--client-ip)\n");
 	else {
@@ -293,6 +321,37 @@ print_text(const struct options *o, const struct am_verdict *v)
 			printf("  explanation: %s\n", spf->explanation != NULL ?
 			    spf->explanation : "(none published)");
 	}
+	for (i = 0; v->dkim_done && i < v->dkim.count; i++) {
+		const struct am_dkim_sig *s = &v->dkim.sigs[i];
+
+		printf("dkim=%s d=%s s=%s a=%s b=%s\n  %s\n",
+		    am_result_name(s->result), s->domain != NULL ? s->domain :
+		    "-", s->selector != NULL ? s->selector : "-",
+		    s->algorithm != NULL ? s->algorithm : "-",
+		    s->b != NULL ? s->b : "-", s->reason);
+	}
+	if (v->dkim_done && v->dkim.unchecked > 0)
+		printf("dkim: %zu more signatures not checked\n",
+		    v->dkim.unchecked);
+	if (v->iprev_done)
+		printf("iprev=%s: %s\n", am_result_name(v->iprev.result),
+		    v->iprev.reason);
+}
+
+static void
+print_text(const struct options *o, const struct am_verdict *v)
+{
+	const struct am_trace_line *l;
+
+	printf("Authentication-Results: %s\n", v->authres);
+	printf("\naction: %s (%s): %s\n", am_action_name(v->decision.action),
+	    v->decision.rule, v->decision.reason);
+	if (v->nforged > 0)
+		printf("removed: %zu incoming Authentication-Results claiming "
+		       "our authserv-id\n", v->nforged);
+	printf("\n");
+	print_dmarc(v);
+	print_methods(v);
 	if (o->file != NULL)
 		printf("message: %zu header bytes%s, %zu body bytes\n",
 		    v->header_bytes, v->headers_truncated ?
@@ -301,36 +360,113 @@ print_text(const struct options *o, const struct am_verdict *v)
 		return;
 	printf("\nsteps:\n");
 	for (l = v->trace->head; l != NULL; l = l->next)
-		printf("  %-5s %*s%s\n", l->method, (int)l->depth * 2, "",
+		printf("  %-6s %*s%s\n", l->method, (int)l->depth * 2, "",
 		    l->text);
+}
+
+static void
+json_spf(struct json *j, const struct am_spf_outcome *spf)
+{
+	json_object(j, "spf");
+	json_string(j, "result", am_result_name(spf->result));
+	json_string(j, "identity", spf->identity == AM_SPF_HELO ? "helo" :
+								  "mailfrom");
+	json_string(j, "domain", spf->domain);
+	json_string(j, "sender", spf->sender);
+	json_string(j, "mechanism", spf->mechanism);
+	json_string(j, "record_domain", spf->record_domain);
+	json_string(j, "explanation", spf->explanation);
+	json_string(j, "reason", spf->reason);
+	json_uint(j, "dns_terms", spf->lookups);
+	json_uint(j, "void_lookups", spf->void_lookups);
+	json_end_object(j);
+}
+
+static void
+json_dkim(struct json *j, const struct am_verdict *v)
+{
+	size_t i;
+
+	json_array(j, "dkim");
+	for (i = 0; v->dkim_done && i < v->dkim.count; i++) {
+		const struct am_dkim_sig *s = &v->dkim.sigs[i];
+
+		json_object(j, NULL);
+		json_string(j, "result", am_result_name(s->result));
+		json_string(j, "domain", s->domain);
+		json_string(j, "selector", s->selector);
+		json_string(j, "algorithm", s->algorithm);
+		json_string(j, "b", s->b);
+		json_uint(j, "key_bits", s->key_bits);
+		json_string(j, "reason", s->reason);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+static void
+json_dmarc(struct json *j, const struct am_verdict *v)
+{
+	size_t i;
+
+	json_string(j, "from_problem", v->from_why);
+	json_array(j, "dmarc");
+	for (i = 0; i < v->nauthors; i++) {
+		const struct am_author *a = &v->authors[i];
+		const struct am_dmarc_outcome *d = &a->dmarc;
+
+		json_object(j, NULL);
+		json_string(j, "result", am_result_name(d->result));
+		json_string(j, "header_from", d->author_domain);
+		json_string(j, "policy_domain", d->policy_domain);
+		json_string(j, "org_domain", d->org_domain);
+		json_string(j, "policy_tag", d->policy_tag);
+		json_string(j, "published", d->have_record ?
+		    am_dmarc_policy_name(d->published) : NULL);
+		json_bool(j, "testing", d->record.testing);
+		json_string(j, "requested", d->have_record ?
+		    am_dmarc_policy_name(d->requested) : NULL);
+		json_string(j, "applied", am_dmarc_policy_name(a->applied));
+		json_bool(j, "spf_aligned", d->spf_aligned);
+		json_bool(j, "dkim_aligned", d->dkim_aligned);
+		json_string(j, "aligned_by", d->aligned_by);
+		json_string(j, "reason", d->reason);
+		json_end_object(j);
+	}
+	json_end_array(j);
 }
 
 static void
 print_json(const struct options *o, const struct am_verdict *v)
 {
-	const struct am_spf_outcome *spf = &v->spf;
 	const struct am_trace_line *l;
+	char ip[AM_IP_STRLEN];
 	struct json j;
 
 	json_init(&j, stdout);
 	json_object(&j, NULL);
 	json_string(&j, "authentication_results", v->authres);
-	if (v->spf_done) {
-		json_object(&j, "spf");
-		json_string(&j, "result", am_result_name(spf->result));
-		json_string(&j, "identity", spf->identity == AM_SPF_HELO ?
-		    "helo" : "mailfrom");
-		json_string(&j, "domain", spf->domain);
-		json_string(&j, "sender", spf->sender);
-		json_string(&j, "mechanism", spf->mechanism);
-		json_string(&j, "record_domain", spf->record_domain);
-		json_string(&j, "explanation", spf->explanation);
-		json_string(&j, "reason", spf->reason);
-		json_uint(&j, "dns_terms", spf->lookups);
-		json_uint(&j, "void_lookups", spf->void_lookups);
-		json_end_object(&j);
-	} else
+	json_object(&j, "action");
+	json_string(&j, "action", am_action_name(v->decision.action));
+	json_string(&j, "rule", v->decision.rule);
+	json_string(&j, "reason", v->decision.reason);
+	json_end_object(&j);
+	json_uint(&j, "removed_authentication_results", v->nforged);
+	json_dmarc(&j, v);
+	if (v->spf_done)
+		json_spf(&j, &v->spf);
+	else
 		json_string(&j, "spf", NULL);
+	json_dkim(&j, v);
+	if (v->iprev_done) {
+		json_object(&j, "iprev");
+		json_string(&j, "result", am_result_name(v->iprev.result));
+		am_ip_format(&v->iprev.client, ip);
+		json_string(&j, "address", ip);
+		json_string(&j, "name", v->iprev.name);
+		json_string(&j, "reason", v->iprev.reason);
+		json_end_object(&j);
+	}
 	if (o->file != NULL) {
 		json_object(&j, "message");
 		json_uint(&j, "header_bytes", v->header_bytes);
@@ -366,10 +502,12 @@ main(int argc, char **argv)
 	struct am_ip client;
 	struct am_ctx ctx;
 	struct am_dns *dns;
+	struct am_dkim_lib *dkim;
+	struct am_dkim_options dkopt;
 	struct am_conn *conn;
 	struct am_msg *msg;
 	const struct am_verdict *v;
-	char host[256];
+	char host[256], err[256];
 	int code;
 
 	if ((code = parse_args(argc, argv, &o)) != 0)
@@ -382,10 +520,17 @@ main(int argc, char **argv)
 	}
 	if ((dns = make_resolver(&o, &code)) == NULL)
 		return code;
+	memset(&dkopt, 0, sizeof(dkopt));
+	if ((dkim = am_dkim_lib_new(&dkopt, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "authmilter-check: DKIM: %s\n", err);
+		am_dns_free(dns);
+		return EXIT_SOFTWARE;
+	}
 	if (gethostname(host, sizeof(host)) != 0)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	am_ctx_init(&ctx, dns);
+	ctx.dkim = dkim;
 	ctx.authserv_id = o.authserv_id != NULL ? o.authserv_id : host;
 	ctx.receiver = host;
 	ctx.clock = wall_clock;
@@ -393,6 +538,7 @@ main(int argc, char **argv)
 		 NULL)) == NULL ||
 	    (msg = am_msg_new(conn, true)) == NULL) {
 		am_conn_free(conn);
+		am_dkim_lib_free(dkim);
 		am_dns_free(dns);
 		return EXIT_SOFTWARE;
 	}
@@ -414,6 +560,7 @@ main(int argc, char **argv)
 out:
 	am_msg_free(msg);
 	am_conn_free(conn);
+	am_dkim_lib_free(dkim);
 	am_dns_free(dns);
 	if (fflush(stdout) != 0 && code == 0)
 		code = EXIT_SOFTWARE;

@@ -1,7 +1,7 @@
 /*
  * json.c - a small streaming JSON writer (see json.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

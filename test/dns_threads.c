@@ -9,7 +9,7 @@
  * Usage: dns_threads PORT   (nsd serving spf.test on 127.0.0.1:PORT)
  * Prints TAP.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

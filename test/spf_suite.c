@@ -16,7 +16,7 @@
  * One TAP stream for all suites given; a comment line per suite gives its
  * count.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * testlib.c - helpers shared by the unit tests (see testlib.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

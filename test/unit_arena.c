@@ -1,5 +1,5 @@
 /* unit_arena.c - per-message memory regions. */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdalign.h>
 #include <string.h>

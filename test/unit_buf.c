@@ -1,5 +1,5 @@
 /* unit_buf.c - length-tracked string buffers. */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

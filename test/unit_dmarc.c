@@ -2,7 +2,7 @@
  * t=y, alignment, and the everyday cases operators ask about.  SPF and
  * DKIM results are given as inputs here; test/unit_message.c runs them
  * for real. */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

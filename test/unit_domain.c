@@ -1,5 +1,5 @@
 /* unit_domain.c - domain-name helpers. */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

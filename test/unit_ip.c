@@ -1,5 +1,5 @@
 /* unit_ip.c - IPv4 and IPv6 addresses and networks. */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

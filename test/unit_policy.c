@@ -1,6 +1,6 @@
 /* unit_policy.c - local policy: results to an action, one named case per
  * rule of policy.h. */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 
@@ -19,47 +19,56 @@ struct policy_case {
 	enum am_from_problem from;
 	bool dry_run;
 	bool tempfail_on_temperror;
+	enum am_multi_from multi;
 	enum am_action action;
 	const char *rule;
 	const char *reason; /* substring */
 };
 
 #define R(res, pol) {AM_RESULT_##res, AM_DMARC_POLICY_##pol}
+#define EVAL	    AM_MULTI_FROM_EVALUATE
 
 static const struct policy_case cases[] = {
-	{"pass is accepted", {R(PASS, REJECT)}, 1, AM_FROM_OK, false, false,
+	{"pass is accepted", {R(PASS, REJECT)}, 1, AM_FROM_OK, false, false, EVAL,
 	    AM_ACTION_ACCEPT, "dmarc-pass", "DMARC pass for a0.example"},
 	{"fail under p=reject is rejected", {R(FAIL, REJECT)}, 1, AM_FROM_OK,
-	    false, false, AM_ACTION_REJECT, "dmarc-reject", "p=reject"},
+	    false, false, EVAL, AM_ACTION_REJECT, "dmarc-reject", "p=reject"},
 	{"fail under p=quarantine is quarantined", {R(FAIL, QUARANTINE)}, 1,
-	    AM_FROM_OK, false, false, AM_ACTION_QUARANTINE, "dmarc-quarantine",
+	    AM_FROM_OK, false, false, EVAL, AM_ACTION_QUARANTINE, "dmarc-quarantine",
 	    NULL},
 	{"fail under p=none is accepted", {R(FAIL, NONE)}, 1, AM_FROM_OK, false,
-	    false, AM_ACTION_ACCEPT, "dmarc-none", NULL},
-	{"none is accepted", {R(NONE, NONE)}, 1, AM_FROM_OK, false, false,
+	    false, EVAL, AM_ACTION_ACCEPT, "dmarc-none", NULL},
+	{"none is accepted", {R(NONE, NONE)}, 1, AM_FROM_OK, false, false, EVAL,
 	    AM_ACTION_ACCEPT, "dmarc-none", NULL},
 	{"permerror is accepted", {R(PERMERROR, NONE)}, 1, AM_FROM_OK, false,
-	    false, AM_ACTION_ACCEPT, "dmarc-permerror", NULL},
+	    false, EVAL, AM_ACTION_ACCEPT, "dmarc-permerror", NULL},
 	{"temperror is accepted by default", {R(TEMPERROR, NONE)}, 1,
-	    AM_FROM_OK, false, false, AM_ACTION_ACCEPT, "dmarc-temperror",
+	    AM_FROM_OK, false, false, EVAL, AM_ACTION_ACCEPT, "dmarc-temperror",
 	    NULL},
 	{"temperror is tempfailed when configured", {R(TEMPERROR, NONE)}, 1,
-	    AM_FROM_OK, false, true, AM_ACTION_TEMPFAIL, "dmarc-temperror",
+	    AM_FROM_OK, false, true, EVAL, AM_ACTION_TEMPFAIL, "dmarc-temperror",
 	    NULL},
 	{"several authors: the strictest wins", {R(PASS, REJECT),
-	    R(FAIL, QUARANTINE), R(FAIL, REJECT)}, 3, AM_FROM_OK, false, false,
+	    R(FAIL, QUARANTINE), R(FAIL, REJECT)}, 3, AM_FROM_OK, false, false, EVAL,
 	    AM_ACTION_REJECT, "dmarc-reject", "a2.example"},
 	{"several authors: reject beats tempfail", {R(TEMPERROR, NONE),
-	    R(FAIL, REJECT)}, 2, AM_FROM_OK, false, true, AM_ACTION_REJECT,
+	    R(FAIL, REJECT)}, 2, AM_FROM_OK, false, true, EVAL, AM_ACTION_REJECT,
 	    "dmarc-reject", NULL},
 	{"dry run never rejects but says what it would do", {R(FAIL, REJECT)},
-	    1, AM_FROM_OK, true, false, AM_ACTION_ACCEPT, "dry-run",
+	    1, AM_FROM_OK, true, false, EVAL, AM_ACTION_ACCEPT, "dry-run",
 	    "dry run: would reject (DMARC fail for a0.example under p=reject)"},
 	{"no From is accepted by default", {R(PASS, NONE)}, 0, AM_FROM_MISSING,
-	    false, false, AM_ACTION_ACCEPT, "no-author-domain", NULL},
+	    false, false, EVAL, AM_ACTION_ACCEPT, "no-author-domain", NULL},
 	{"too many Author Domains is quarantined by default", {R(PASS, NONE)},
-	    1, AM_FROM_TOO_MANY, false, false, AM_ACTION_QUARANTINE,
+	    1, AM_FROM_TOO_MANY, false, false, EVAL, AM_ACTION_QUARANTINE,
 	    "too-many-author-domains", "more than 5 Author Domains"},
+	{"several Author Domains may be rejected outright", {R(PASS, REJECT),
+	    R(PASS, REJECT)}, 2, AM_FROM_OK, false, false,
+	    AM_MULTI_FROM_REJECT, AM_ACTION_REJECT, "multiple-author-domains",
+	    "2 Author Domains"},
+	{"several Author Domains may be quarantined at least", {R(PASS, NONE),
+	    R(FAIL, REJECT)}, 2, AM_FROM_OK, false, false,
+	    AM_MULTI_FROM_QUARANTINE, AM_ACTION_REJECT, "dmarc-reject", NULL},
 };
 
 static void
@@ -76,6 +85,7 @@ policy_named_case(void **state)
 	opt.enforce = !c->dry_run;
 	if (c->tempfail_on_temperror)
 		opt.on_temperror = AM_ACTION_TEMPFAIL;
+	opt.multiple_from = c->multi;
 	memset(authors, 0, sizeof(authors));
 	for (i = 0; i < c->n; i++) {
 		authors[i].dmarc.result = c->a[i].result;

@@ -1,6 +1,6 @@
 /* unit_spf.c - check_host() behaviours, one named case each, beyond what
  * the OpenSPF suite covers (that runs separately: test/spf_suite.sh). */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* unit_spf_macro.c - SPF macro syntax and expansion (RFC 7208 7). */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 #include <strings.h>

@@ -1,5 +1,5 @@
 /* unit_spf_record.c - SPF record syntax (RFC 7208 4.5, 4.6, 5, 6). */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* unit_zone.c - the static zone: text format, answers, and the lookup
  * session on top of it. */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

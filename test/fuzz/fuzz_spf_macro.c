@@ -3,7 +3,7 @@
  * arbitrary bytes.  The first byte picks domain-spec or explanation rules
  * and the client's address family; expansion must stay within its bound.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdint.h>
 #include <string.h>

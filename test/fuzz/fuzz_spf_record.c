@@ -2,7 +2,7 @@
  * fuzz_spf_record.c - the SPF record parser (RFC 7208 4.5, 4.6, 5, 6)
  * on arbitrary bytes: it must accept or refuse, never crash or leak.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdint.h>
 #include <string.h>

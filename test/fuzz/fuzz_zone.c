@@ -2,7 +2,7 @@
  * fuzz_zone.c - the zone-file parser (authmilter-check --zone) and the
  * answers built from what it accepted.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdint.h>
 

@@ -7,7 +7,7 @@
  *
  * Usage: replay_X FILE|DIR ...   Prints the number of inputs run.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <dirent.h>
 #include <stdint.h>

@@ -1,0 +1,112 @@
+/*
+ * config.h - /etc/authmilter.conf, read with libconfuse.
+ *
+ * One table row per key (config.c) drives parsing, validation, defaults,
+ * `authmilter -n` (the settings that differ from the defaults) and the
+ * test that every key is documented in authmilter.conf(5) and the sample
+ * configuration.  A bad value or an unknown key is an error with
+ * "file:line"; a configuration is either wholly valid or refused.
+ *
+ *     milter { socket = "inet:8893@127.0.0.1" }
+ *     dns    { resolvers = {"127.0.0.1@5353"}  timeout = 5 }
+ *     dmarc  { temperror = tempfail }
+ */
+#ifndef AM_CONFIG_H
+#define AM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ctx.h"
+#include "ip.h"
+#include "policy.h"
+
+enum am_quarantine_mode {
+	AM_QUARANTINE_HOLD,   /* the MTA's hold queue (smfi_quarantine) */
+	AM_QUARANTINE_HEADER, /* add quarantine_header, deliver */
+	AM_QUARANTINE_NONE,   /* deliver untouched (A-R still says it) */
+};
+
+struct am_cidr_list {
+	struct am_cidr *v;
+	size_t n;
+};
+
+struct am_str_list {
+	char **v;
+	size_t n;
+};
+
+struct am_config {
+	char *file; /* where it was read from, or NULL for the defaults */
+
+	/* milter */
+	char *socket;
+	unsigned socket_mode;
+	char *socket_owner, *socket_group;
+	char *user, *group;
+	char *pidfile;
+	char *authserv_id; /* "" means the host name */
+	enum am_log_level log_level;
+	char *syslog_facility;
+
+	/* dns */
+	struct am_str_list resolvers;
+	char *resolv_conf;
+	unsigned dns_timeout;
+	bool dnssec;
+	char *trust_anchor;
+	bool resolve_special_names;
+
+	/* spf */
+	unsigned spf_time_limit;
+	unsigned spf_void_limit;
+
+	/* dkim */
+	unsigned dkim_max_signatures;
+	unsigned dkim_min_key_bits;
+
+	/* dmarc */
+	struct am_policy_options policy; /* enforce, temperror, From rules */
+	char *reject_reply;
+	enum am_quarantine_mode quarantine;
+	char *quarantine_header;
+	char *temperror_reply;
+
+	/* policy */
+	struct am_cidr_list trusted_networks;
+	bool trust_authenticated;
+	struct am_str_list allow_from_domains;
+	struct am_cidr_list allow_networks;
+	bool dry_run;
+	struct am_str_list authres_remove_ids;
+	bool authres_remove_all;
+};
+
+/* A configuration holding every default.  Caller owns; free with
+ * am_config_free().  NULL on ENOMEM. */
+struct am_config *am_config_defaults(void);
+
+/*
+ * Reads path.  On an error returns NULL with "path:line: what" in err
+ * (or "path: what" when there is no line to name).  Caller owns.
+ */
+struct am_config *am_config_load(const char *path, char *err, size_t errlen);
+
+void am_config_free(struct am_config *cfg);
+
+/* Writes "section.key = value" for every setting that differs from its
+ * default, one per line. */
+void am_config_print_changes(const struct am_config *cfg, FILE *fp);
+
+/* The documented keys: for each i < am_config_nkeys(), its section and
+ * name (for the documentation test). */
+size_t am_config_nkeys(void);
+void am_config_key(size_t i, const char **section, const char **name);
+
+/* The authserv-id to use: the configured one, or host when empty. */
+const char *am_config_authserv_id(const struct am_config *cfg,
+    const char *host);
+
+#endif
