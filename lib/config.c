@@ -613,6 +613,20 @@ take(cfg_t *root, const struct key *k, struct am_config *cfg,
 	}
 }
 
+/* The policy options point into the lists read from the file. */
+static void
+link_policy(struct am_config *cfg)
+{
+	cfg->policy.dry_run = cfg->dry_run;
+	cfg->policy.trusted_networks = cfg->trusted_networks.v;
+	cfg->policy.ntrusted_networks = cfg->trusted_networks.n;
+	cfg->policy.trust_authenticated = cfg->trust_authenticated;
+	cfg->policy.allow_networks = cfg->allow_networks.v;
+	cfg->policy.nallow_networks = cfg->allow_networks.n;
+	cfg->policy.allow_from_domains = cfg->allow_from_domains.v;
+	cfg->policy.nallow_from_domains = cfg->allow_from_domains.n;
+}
+
 static struct am_config *
 fill(cfg_t *root, const char *file, char *err, size_t errlen)
 {
@@ -635,6 +649,7 @@ fill(cfg_t *root, const char *file, char *err, size_t errlen)
 			am_config_free(cfg);
 			return NULL;
 		}
+	link_policy(cfg);
 	return cfg;
 }
 

@@ -11,6 +11,8 @@
 #define AM_CTX_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "dns.h"
@@ -46,6 +48,11 @@ struct am_ctx {
 
 	/* Local policy; NULL: am_policy_defaults().  Borrowed. */
 	const struct am_policy_options *policy;
+
+	/* Incoming Authentication-Results also removed: these ids, or all. */
+	char *const *authres_remove_ids;
+	size_t authres_remove_nids;
+	bool authres_remove_all;
 };
 
 /* Sets the defaults for everything but dns, clock and log. */

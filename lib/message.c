@@ -22,9 +22,6 @@
 #include "message.h"
 #include "verdict.h"
 
-/* Incoming A-R fields remembered for removal, at most. */
-#define FORGED_MAX 64
-
 struct am_conn {
 	const struct am_ctx *ctx;
 	struct am_ip client;
@@ -48,7 +45,8 @@ struct am_msg {
 	struct am_header *headers, **tail;
 	size_t header_bytes;
 	unsigned authres_seen; /* A-R fields so far */
-	unsigned forged[FORGED_MAX];
+	unsigned *forged;      /* positions to remove; grows, never capped */
+	size_t forged_cap;
 	struct am_verdict verdict;
 	bool finished;
 };
@@ -181,10 +179,10 @@ am_msg_mail_from(struct am_msg *msg, const char *addr)
 }
 
 void
-am_msg_rcpt(struct am_msg *msg, const char *addr)
+am_msg_auth(struct am_msg *msg, const char *user)
 {
-	(void)addr;
-	msg->verdict.recipients++;
+	msg->verdict.auth_user = user != NULL && user[0] != '\0' ?
+	    am_arena_strdup(msg->arena, user) : NULL;
 }
 
 static bool
@@ -193,26 +191,70 @@ name_is(const char *name, size_t len, const char *want)
 	return len == strlen(want) && strncasecmp(name, want, len) == 0;
 }
 
-/* RFC 8601 5: an incoming A-R that claims our authserv-id is removed,
- * whatever it says.  One whose id cannot be read at all is removed too
- * when our id appears in it: a reader more lenient than ours might still
- * take it as ours. */
+/* Our id, or a configured one, appears before the first ";" (where a
+ * lenient reader would look for the authserv-id). */
+static bool
+names_id(const char *value, size_t len, const char *id)
+{
+	const char *semi = memchr(value, ';', len);
+	size_t n = strlen(id), i;
+
+	if (semi != NULL)
+		len = (size_t)(semi - value);
+	for (i = 0; n > 0 && i + n <= len; i++)
+		if (strncasecmp(value + i, id, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * RFC 8601 5: an incoming A-R that claims our authserv-id is removed,
+ * whatever it says; so is one claiming a configured id, or any when so
+ * configured.  A header whose id cannot be read at all is removed too,
+ * and one that names our id before its first ";": a reader more lenient
+ * than ours might take either for ours.
+ */
+static bool
+forged(const struct am_ctx *ctx, struct am_arena *arena, const char *value,
+    size_t len)
+{
+	const char *id = am_authres_authserv_id(arena, value, len);
+	size_t i;
+
+	if (ctx->authres_remove_all || id == NULL ||
+	    am_domain_equal(id, ctx->authserv_id) ||
+	    names_id(value, len, ctx->authserv_id))
+		return true;
+	for (i = 0; i < ctx->authres_remove_nids; i++)
+		if (am_domain_equal(id, ctx->authres_remove_ids[i]))
+			return true;
+	return false;
+}
+
 static void
 note_authres(struct am_msg *msg, const char *value, size_t len)
 {
-	const char *ours = msg->conn->ctx->authserv_id;
-	const char *id = am_authres_authserv_id(msg->arena, value, len);
-	size_t n = strlen(ours), i;
-	bool claims = false;
+	struct am_verdict *v = &msg->verdict;
+	unsigned *grown;
 
 	msg->authres_seen++;
-	if (id != NULL)
-		claims = am_domain_equal(id, ours);
-	else
-		for (i = 0; i + n <= len && !claims; i++)
-			claims = strncasecmp(value + i, ours, n) == 0;
-	if (claims && msg->verdict.nforged < FORGED_MAX)
-		msg->forged[msg->verdict.nforged++] = msg->authres_seen;
+	if (!forged(msg->conn->ctx, msg->arena, value, len))
+		return;
+	if (v->nforged == msg->forged_cap) {
+		msg->forged_cap = msg->forged_cap != 0 ? msg->forged_cap * 2 : 8;
+		grown = am_arena_alloc(msg->arena,
+		    msg->forged_cap * sizeof(*grown));
+		if (grown == NULL) {
+			/* Without memory the message cannot be cleaned:
+			 * the verdict says so and the daemon defers it. */
+			v->forged_overflow = true;
+			return;
+		}
+		if (v->nforged > 0)
+			memcpy(grown, msg->forged, v->nforged * sizeof(*grown));
+		msg->forged = grown;
+	}
+	msg->forged[v->nforged++] = msg->authres_seen;
 }
 
 /* A From field: its DMARC record lookup can start now. */
@@ -305,6 +347,10 @@ am_msg_finish(struct am_msg *msg)
 {
 	struct am_verdict *v = &msg->verdict;
 	const struct am_ctx *ctx = msg->conn->ctx;
+	struct am_policy_client client = {
+		msg->conn->have_client ? &msg->conn->client : NULL,
+		v->auth_user,
+	};
 
 	if (msg->finished)
 		return v;
@@ -314,8 +360,8 @@ am_msg_finish(struct am_msg *msg)
 		v->dkim_done = true;
 	}
 	connection_iprev(msg);
-	am_verdict_dmarc(ctx, msg->dns, msg->arena, msg->headers, tracer(msg),
-	    v);
+	am_verdict_dmarc(ctx, msg->dns, msg->arena, msg->headers, &client,
+	    tracer(msg), v);
 	v->forged = msg->forged;
 	v->authres = am_verdict_render(ctx, msg->arena, v,
 	    msg->mail_from == NULL || msg->mail_from[0] == '\0');

@@ -3,7 +3,7 @@
  *
  * The daemon's libmilter callbacks and authmilter-check drive the same
  * calls in the same order: am_conn_new (connect), am_conn_helo,
- * am_msg_new, am_msg_mail_from, am_msg_rcpt, am_msg_header for each
+ * am_msg_new, am_msg_mail_from, am_msg_auth, am_msg_header for each
  * header, am_msg_end_headers, am_msg_body for each chunk, am_msg_finish.
  * Every behaviour of the daemon can therefore be tested, and explained,
  * without an MTA.
@@ -68,10 +68,11 @@ struct am_verdict {
 	 * smfi_chgheader() counts them. */
 	const unsigned *forged;
 	size_t nforged;
+	bool forged_overflow; /* one could not be remembered (no memory) */
 	const struct am_trace *trace; /* NULL unless enabled */
 	size_t header_bytes, body_bytes;
 	bool headers_truncated; /* more header bytes than we keep */
-	unsigned recipients;
+	const char *auth_user;	/* SASL login, or NULL */
 };
 
 /*
@@ -98,8 +99,9 @@ void am_msg_free(struct am_msg *msg);
  * before am_msg_finish(). */
 void am_msg_mail_from(struct am_msg *msg, const char *addr);
 
-/* One RCPT TO argument (counted for the log line). */
-void am_msg_rcpt(struct am_msg *msg, const char *addr);
+/* The client authenticated (SASL) as user; local policy exempts such
+ * clients from rejection when so configured. */
+void am_msg_auth(struct am_msg *msg, const char *user);
 
 /*
  * One header field: len bytes of name, and of value as it follows the

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "domain.h"
 #include "policy.h"
 
 void
@@ -53,6 +54,12 @@ decide_one(const struct am_policy_options *opt, struct am_arena *arena,
 	a->action = AM_ACTION_ACCEPT;
 	switch (d->result) {
 	case AM_RESULT_FAIL:
+		if (!opt->enforce) {
+			*rule = "dmarc-not-enforced";
+			return am_arena_printf(arena, "DMARC fail for %s under "
+			    "%s, not enforced (dmarc.enforce)",
+			    d->author_domain, d->comment);
+		}
 		a->action = d->requested == AM_DMARC_POLICY_REJECT ?
 		    AM_ACTION_REJECT : d->requested ==
 		    AM_DMARC_POLICY_QUARANTINE ? AM_ACTION_QUARANTINE :
@@ -81,11 +88,55 @@ decide_one(const struct am_policy_options *opt, struct am_arena *arena,
 	}
 }
 
+static bool
+in_networks(const struct am_ip *ip, const struct am_cidr *nets, size_t n)
+{
+	size_t i;
+
+	for (i = 0; ip != NULL && i < n; i++)
+		if (am_cidr_contains(&nets[i], ip))
+			return true;
+	return false;
+}
+
+/* The exemption that applies, as "rule: why", or NULL. */
+static const char *
+exemption(const struct am_policy_options *opt,
+    const struct am_policy_client *client, const struct am_author *authors,
+    size_t n, const char **rule)
+{
+	size_t i, j;
+
+	if (in_networks(client->ip, opt->trusted_networks,
+		opt->ntrusted_networks)) {
+		*rule = "trusted-network";
+		return "the client is in trusted_networks";
+	}
+	if (opt->trust_authenticated && client->auth_user != NULL) {
+		*rule = "authenticated";
+		return "the client is authenticated";
+	}
+	if (in_networks(client->ip, opt->allow_networks,
+		opt->nallow_networks)) {
+		*rule = "allow-network";
+		return "the client is in allow_networks";
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < opt->nallow_from_domains; j++)
+			if (am_domain_is_within(authors[i].dmarc.author_domain,
+				opt->allow_from_domains[j])) {
+				*rule = "allow-from-domain";
+				return "the From domain is in allow_from_domains";
+			}
+	return NULL;
+}
+
 void
 am_policy_decide(const struct am_policy_options *opt, struct am_arena *arena,
-    struct am_author *authors, size_t n, enum am_from_problem from,
-    struct am_decision *out)
+    const struct am_policy_client *client, struct am_author *authors,
+    size_t n, enum am_from_problem from, struct am_decision *out)
 {
+	const char *why;
 	const char *rule, *reason;
 	size_t i;
 
@@ -124,13 +175,20 @@ am_policy_decide(const struct am_policy_options *opt, struct am_arena *arena,
 			    "Domains in From", n);
 		}
 	}
-	for (i = 0; i < n; i++)
-		authors[i].applied = opt->enforce ?
-		    policy_of(authors[i].action) : AM_DMARC_POLICY_NONE;
-	if (!opt->enforce && out->action != AM_ACTION_ACCEPT) {
+	if (out->action != AM_ACTION_ACCEPT &&
+	    (why = exemption(opt, client, authors, n, &rule)) != NULL) {
+		out->reason = am_arena_printf(arena, "would %s (%s), but %s",
+		    am_action_name(out->action), out->reason, why);
+		out->action = AM_ACTION_ACCEPT;
+		out->rule = rule;
+	} else if (out->action != AM_ACTION_ACCEPT && opt->dry_run) {
 		out->reason = am_arena_printf(arena, "dry run: would %s (%s)",
 		    am_action_name(out->action), out->reason);
 		out->action = AM_ACTION_ACCEPT;
 		out->rule = "dry-run";
 	}
+	/* policy.dmarc records what was applied to each Author Domain. */
+	for (i = 0; i < n; i++)
+		authors[i].applied = out->action == AM_ACTION_ACCEPT ?
+		    AM_DMARC_POLICY_NONE : policy_of(authors[i].action);
 }

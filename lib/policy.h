@@ -11,9 +11,12 @@
  *   temperror                   on_temperror: accept (default) or tempfail
  *
  * and the message gets the strictest of them, accept < quarantine <
- * tempfail < reject.  Without enforcement (a dry run) the action is always
- * accept and the reason says what would have happened.  Every decision
- * names the rule that made it.
+ * tempfail < reject.  Then the local exemptions: a client in a trusted or
+ * allowed network, an authenticated client, or an allowed From domain is
+ * never rejected, quarantined or deferred.  Without DMARC enforcement the
+ * failures are recorded but not acted on; in a dry run nothing is acted
+ * on and the reason says what would have happened.  Every decision names
+ * the rule that made it.
  */
 #ifndef AM_POLICY_H
 #define AM_POLICY_H
@@ -23,6 +26,7 @@
 
 #include "arena.h"
 #include "dmarc.h"
+#include "ip.h"
 
 enum am_action {
 	AM_ACTION_ACCEPT,
@@ -48,12 +52,27 @@ enum am_multi_from {
 };
 
 struct am_policy_options {
-	bool enforce;		     /* false: dry run */
+	bool enforce;		     /* act on DMARC failures */
+	bool dry_run;		     /* act on nothing */
 	enum am_multi_from multiple_from; /* EVALUATE by default */
 	enum am_action on_temperror; /* ACCEPT or TEMPFAIL */
 	enum am_action on_no_author; /* From missing: ACCEPT by default */
 	enum am_action on_too_many;  /* QUARANTINE by default */
 	unsigned max_authors;	     /* Author Domains evaluated; 5 */
+	/* Exemptions: never rejected, quarantined or deferred. */
+	const struct am_cidr *trusted_networks;
+	size_t ntrusted_networks;
+	bool trust_authenticated;
+	const struct am_cidr *allow_networks;
+	size_t nallow_networks;
+	char *const *allow_from_domains; /* lower case */
+	size_t nallow_from_domains;
+};
+
+/* What policy knows of the client. */
+struct am_policy_client {
+	const struct am_ip *ip; /* NULL when unknown */
+	const char *auth_user;	/* SASL login, or NULL */
 };
 
 /* One Author Domain: DMARC's outcome and what policy made of it. */
@@ -73,13 +92,14 @@ struct am_decision {
 void am_policy_defaults(struct am_policy_options *opt);
 
 /*
- * Decides for a message whose Author Domains were evaluated into
- * authors[0..n) (their applied and action fields are filled in), with
- * from describing trouble with the From field.  Strings from arena.
+ * Decides for a message from client whose Author Domains were evaluated
+ * into authors[0..n) (their applied and action fields are filled in),
+ * with from describing trouble with the From field.  Strings from arena.
  */
 void am_policy_decide(const struct am_policy_options *opt,
-    struct am_arena *arena, struct am_author *authors, size_t n,
-    enum am_from_problem from, struct am_decision *out);
+    struct am_arena *arena, const struct am_policy_client *client,
+    struct am_author *authors, size_t n, enum am_from_problem from,
+    struct am_decision *out);
 
 /* "accept", "quarantine", "tempfail", "reject" */
 const char *am_action_name(enum am_action action);

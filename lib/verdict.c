@@ -105,7 +105,8 @@ collect_authors(struct am_arena *arena, const struct am_header *headers,
 void
 am_verdict_dmarc(const struct am_ctx *ctx, struct am_dns_session *dns,
     struct am_arena *arena, const struct am_header *headers,
-    struct am_trace *trace, struct am_verdict *v)
+    const struct am_policy_client *client, struct am_trace *trace,
+    struct am_verdict *v)
 {
 	struct am_policy_options defaults;
 	const struct am_policy_options *opt = ctx->policy;
@@ -138,7 +139,8 @@ am_verdict_dmarc(const struct am_ctx *ctx, struct am_dns_session *dns,
 		    &v->authors[i].dmarc);
 	}
 	v->nauthors = n;
-	am_policy_decide(opt, arena, v->authors, n, v->from, &v->decision);
+	am_policy_decide(opt, arena, client, v->authors, n, v->from,
+	    &v->decision);
 	am_trace_add(trace, "policy", 0, "action %s (%s): %s",
 	    am_action_name(v->decision.action), v->decision.rule,
 	    v->decision.reason);

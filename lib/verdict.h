@@ -18,7 +18,8 @@
  */
 void am_verdict_dmarc(const struct am_ctx *ctx, struct am_dns_session *dns,
     struct am_arena *arena, const struct am_header *headers,
-    struct am_trace *trace, struct am_verdict *v);
+    const struct am_policy_client *client, struct am_trace *trace,
+    struct am_verdict *v);
 
 /*
  * The Authentication-Results value for v: iprev, spf (smtp.mailfrom, or

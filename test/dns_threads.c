@@ -25,6 +25,20 @@
 
 static struct am_dns *live, *silent;
 static atomic_uint wrong, answered, nxdomains, timeouts, cancelled;
+static pthread_mutex_t first_lock = PTHREAD_MUTEX_INITIALIZER;
+static char first_wrong[256]; /* what the first wrong answer was */
+
+static void
+record_wrong(const char *what, const struct am_dns_answer *a)
+{
+	wrong++;
+	pthread_mutex_lock(&first_lock);
+	if (first_wrong[0] == '\0')
+		snprintf(first_wrong, sizeof(first_wrong), "%s: %s (%s), %zu "
+		    "records", what, am_dns_status_name(a->status),
+		    a->why != NULL ? a->why : "-", a->count);
+	pthread_mutex_unlock(&first_lock);
+}
 
 static void *
 worker(void *arg)
@@ -51,13 +65,13 @@ worker(void *arg)
 			    strncmp(a.rr[0].text, "v=spf1 ", 7) == 0)
 				answered++;
 			else
-				wrong++;
+				record_wrong("TXT spf.test", &a);
 		}
 		am_dns_collect(q2, arena, &a);
 		if (a.status == AM_DNS_NXDOMAIN)
 			nxdomains++;
 		else
-			wrong++;
+			record_wrong(name, &a);
 		if (q3 != NULL) {
 			if (round % 20 == 0) {
 				am_dns_collect(q3, arena, &a);
@@ -65,7 +79,7 @@ worker(void *arg)
 				    strcmp(a.why, "timeout") == 0)
 					timeouts++;
 				else
-					wrong++;
+					record_wrong("silent spf.test", &a);
 			} else {
 				am_dns_cancel(q3);
 				cancelled++;
@@ -119,6 +133,8 @@ main(int argc, char **argv)
 	printf("%sok 1 - %u threads share one resolver: every answer right "
 	       "(%u wrong)\n", wrong == 0 ? "" : "not ", THREADS,
 	    (unsigned)wrong);
+	if (wrong > 0)
+		printf("# first wrong answer: %s\n", first_wrong);
 	printf("%sok 2 - records collected: %u\n",
 	    answered == THREADS * (ROUNDS - ROUNDS / 3) ? "" : "not ",
 	    (unsigned)answered);
