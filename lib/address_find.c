@@ -1,0 +1,186 @@
+/*
+ * address_find.c - the lenient From: domain finder, for a header that
+ * am_address_parse_list() refuses (address.h).
+ *
+ * What matters is the domain a reader would show, so it looks for every
+ * '@' (and the full-width look-alikes a human reads as one) outside
+ * comments, quoted strings and domain literals, and takes the domain-like
+ * text after it: atoms of letters, digits, '-', '_' and UTF-8, joined by
+ * dots with white space or comments around them as RFC 5322 4.4
+ * obs-domain allows.  On a header that does parse it finds at least every
+ * ascii_domain the parser gives (the fuzz target checks this).
+ *
+ * When a comment, quoted string or literal is not closed, a reader shows
+ * the raw text, so hiding its inside would hide a domain the human sees
+ * ("(<ceo@bank.example>").  The same when nothing is found outside them
+ * ("\"ceo@bank.example\" <>"): the text the reader shows as the sender is
+ * the inside.  Then a second pass hides nothing: a broken header gets
+ * more domains to check, never fewer.  Two passes over the text, each
+ * linear; only the duplicate check grows with max.
+ *
+ * Results are carved from the caller's arena.  No state: safe from any
+ * thread with its own arena.
+ */
+#include "autoconfig.h"
+
+#include <string.h>
+
+#include "address.h"
+#include "buf.h"
+#include "idna.h"
+
+struct finder {
+	struct am_arena *arena;
+	const char *s;
+	size_t len;
+	const char **domains;
+	size_t max, n;
+	bool hide;   /* comments, quoted strings, literals hide their text */
+	bool broken; /* one of them was not closed */
+	struct am_buf name;
+};
+
+/*
+ * Past the comment, quoted string or domain literal opening at s[i];
+ * a backslash escapes the next byte.  Sets broken when it is not closed.
+ */
+static size_t
+skip_hidden(struct finder *f, size_t i)
+{
+	char open = f->s[i];
+	char close = open == '(' ? ')' : open == '[' ? ']' : '"';
+	size_t depth = 1;
+
+	for (i++; i < f->len; i++) {
+		if (f->s[i] == '\\')
+			i++;
+		else if (f->s[i] == close && --depth == 0)
+			return i + 1;
+		else if (f->s[i] == '(' && open == '(')
+			depth++;
+	}
+	f->broken = true;
+	return f->len;
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* White space, line breaks and (when hiding) comments. */
+static size_t
+skip_space(struct finder *f, size_t i)
+{
+	while (i < f->len) {
+		if (is_space(f->s[i]))
+			i++;
+		else if (f->hide && f->s[i] == '(')
+			i = skip_hidden(f, i);
+		else
+			break;
+	}
+	return i;
+}
+
+/* End of the run of domain characters from s[i] (no dots). */
+static size_t
+name_run(const struct finder *f, size_t i)
+{
+	uint32_t cp;
+	size_t n;
+
+	while (i < f->len) {
+		if (am_idna_name_char((unsigned char)f->s[i]))
+			n = 1;
+		else if ((unsigned char)f->s[i] < 0x80 ||
+		    am_idna_at_sign(f->s + i, f->len - i) > 0 ||
+		    (n = am_idna_utf8_decode(f->s + i, f->len - i, &cp)) == 0)
+			break;
+		i += n;
+	}
+	return i;
+}
+
+/* Converts and keeps the name collected, unless known or no room. */
+static void
+keep(struct finder *f)
+{
+	const char *d;
+	size_t j;
+
+	if (f->n == f->max || am_buf_failed(&f->name))
+		return;
+	d = am_domain_to_ascii(f->arena, am_buf_str(&f->name), f->name.len);
+	if (d == NULL)
+		return;
+	for (j = 0; j < f->n; j++)
+		if (strcmp(f->domains[j], d) == 0)
+			return;
+	f->domains[f->n++] = d;
+}
+
+/* The domain after an '@' at s[i - 1]; returns where to go on. */
+static size_t
+take_domain(struct finder *f, size_t i)
+{
+	size_t end, k;
+
+	i = skip_space(f, i);
+	if (f->hide && i < f->len && f->s[i] == '[')
+		return skip_hidden(f, i);
+	am_buf_reset(&f->name);
+	while ((end = name_run(f, i)) > i) {
+		am_buf_add(&f->name, f->s + i, end - i);
+		i = end;
+		k = skip_space(f, i);
+		if (k == f->len || f->s[k] != '.')
+			break;
+		am_buf_addc(&f->name, '.');
+		i = skip_space(f, k + 1);
+	}
+	if (f->name.len > 0)
+		keep(f);
+	return i;
+}
+
+static void
+find_pass(struct finder *f)
+{
+	size_t i = 0, n;
+
+	f->n = 0;
+	f->broken = false;
+	while (i < f->len) {
+		if (f->hide && (f->s[i] == '(' || f->s[i] == '"'))
+			i = skip_hidden(f, i);
+		else if ((n = am_idna_at_sign(f->s + i, f->len - i)) > 0)
+			i = take_domain(f, i + n);
+		else
+			i++;
+	}
+}
+
+size_t
+am_address_find_domains(struct am_arena *arena, const char *text, size_t len,
+    const char **domains, size_t max)
+{
+	struct finder f;
+
+	memset(&f, 0, sizeof(f));
+	f.arena = arena;
+	f.s = text;
+	f.len = len;
+	f.domains = domains;
+	f.max = max;
+	f.hide = true;
+	am_buf_init(&f.name, 0);
+	find_pass(&f);
+	if (f.broken || f.n == 0) {
+		f.hide = false;
+		find_pass(&f);
+	}
+	am_buf_release(&f.name);
+	return f.n;
+}
