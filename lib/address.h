@@ -49,9 +49,12 @@ bool am_address_parse_list(struct am_arena *arena, const char *text,
 
 /*
  * The lenient fallback for a malformed From: every domain that follows an
- * "@" outside comments, as an MUA might still display it, converted like
- * ascii_domain and without duplicates.  Stores at most max into domains;
- * returns how many were stored.
+ * "@" as a mail reader might still display it, converted like
+ * ascii_domain and without duplicates.  Domains outside comments and
+ * quoted strings first; when the field is too broken to tell, or nothing
+ * was found there, inside them too.  A broken field yields more domains,
+ * never fewer: the caller must evaluate every one.  Stores at most max
+ * into domains; returns how many were stored.
  */
 size_t am_address_find_domains(struct am_arena *arena, const char *text,
     size_t len, const char **domains, size_t max);

@@ -827,6 +827,12 @@ am_config_print_changes(const struct am_config *cfg, FILE *fp)
 	am_config_free(def);
 }
 
+bool
+am_config_socket_valid(const char *socket, const char **why)
+{
+	return check_socket(socket, why);
+}
+
 const char *
 am_config_authserv_id(const struct am_config *cfg, const char *host)
 {

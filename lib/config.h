@@ -105,6 +105,10 @@ void am_config_print_changes(const struct am_config *cfg, FILE *fp);
 size_t am_config_nkeys(void);
 void am_config_key(size_t i, const char **section, const char **name);
 
+/* True when socket has the form of milter.socket; *why says what is
+ * wrong otherwise (for -p). */
+bool am_config_socket_valid(const char *socket, const char **why);
+
 /* The authserv-id to use: the configured one, or host when empty. */
 const char *am_config_authserv_id(const struct am_config *cfg,
     const char *host);

@@ -365,6 +365,7 @@ am_msg_finish(struct am_msg *msg)
 	v->forged = msg->forged;
 	v->authres = am_verdict_render(ctx, msg->arena, v,
 	    msg->mail_from == NULL || msg->mail_from[0] == '\0');
+	v->summary = am_verdict_summary(msg->arena, v);
 	v->trace = tracer(msg);
 	return v;
 }

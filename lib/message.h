@@ -63,6 +63,7 @@ struct am_verdict {
 	const char *from_why; /* what was wrong with From, or NULL */
 	struct am_decision decision;
 	const char *authres; /* the Authentication-Results value we add */
+	const char *summary; /* one escaped line for the log */
 	/* Incoming Authentication-Results fields claiming our authserv-id:
 	 * their 1-based positions among the message's A-R fields, as
 	 * smfi_chgheader() counts them. */

@@ -1,0 +1,288 @@
+/*
+ * callbacks.c - libmilter callbacks, translated one to one into lib/.
+ *
+ * Each callback fetches the connection's session, hands its arguments to
+ * lib/ (message.c) and maps the answer to SMFIS_*.  No decision is made
+ * here.  Protocol negotiation asks the MTA not to wait for replies where
+ * authmilter never acts (SMFIP_NR_*), to skip the callbacks it does not
+ * use, to keep the leading space of header values (DKIM's simple
+ * canonicalization needs the header as sent), and allows SMFIS_SKIP to
+ * stop the body once no DKIM signature needs it.
+ *
+ * Threads: libmilter calls the callbacks of one connection from one
+ * thread at a time; sessions are private to their connection.
+ */
+#include "autoconfig.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callbacks.h"
+#include "log.h"
+#include "message.h"
+#include "reply.h"
+#include "runtime.h"
+#include "verdict.h"
+
+struct session {
+	struct runtime *rt;
+	struct am_conn *conn;
+	struct am_msg *msg;
+	unsigned long nr;   /* steps negotiated as no-reply (SMFIP_NR_*) */
+	bool skip_ok;	    /* SMFIS_SKIP negotiated */
+	char client[AM_IP_STRLEN];
+	char qid[64];
+};
+
+/* The connection's session; created at negotiation, or at connect when
+ * the MTA does not negotiate. */
+static struct session *
+session(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s == NULL && (s = calloc(1, sizeof(*s))) != NULL)
+		smfi_setpriv(ctx, s);
+	return s;
+}
+
+/* The reply for a step the MTA may or may not wait for. */
+static sfsistat
+carry_on(const struct session *s, unsigned long nr_flag)
+{
+	return s != NULL && (s->nr & nr_flag) != 0 ? SMFIS_NOREPLY :
+						     SMFIS_CONTINUE;
+}
+
+static void
+end_message(struct session *s)
+{
+	am_msg_free(s->msg);
+	s->msg = NULL;
+	s->qid[0] = '\0';
+}
+
+static sfsistat
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	static const unsigned long nr = SMFIP_NR_CONN | SMFIP_NR_HELO |
+	    SMFIP_NR_MAIL | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
+	static const unsigned long off = SMFIP_NORCPT | SMFIP_NOUNKNOWN |
+	    SMFIP_NODATA;
+	struct session *s = session(ctx);
+
+	(void)f2;
+	(void)f3;
+	if (s == NULL)
+		return SMFIS_TEMPFAIL;
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
+	*pf1 = f1 & (nr | off | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
+	*pf2 = *pf3 = 0;
+	s->nr = *pf1 & nr;
+	s->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
+	if ((*pf1 & SMFIP_HDR_LEADSPC) == 0)
+		log_msg(AM_LOG_WARNING, "the MTA cannot send header values as "
+		    "received (SMFIP_HDR_LEADSPC): DKIM simple header "
+		    "canonicalization may fail");
+	return SMFIS_CONTINUE;
+}
+
+static bool
+client_address(const struct sockaddr *sa, struct am_ip *ip)
+{
+	if (sa == NULL)
+		return false;
+	memset(ip, 0, sizeof(*ip));
+	if (sa->sa_family == AF_INET) {
+		ip->family = AM_IP_V4;
+		memcpy(ip->addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return true;
+	}
+	if (sa->sa_family == AF_INET6) {
+		char text[AM_IP_STRLEN];
+
+		/* through am_ip_parse: an IPv4-mapped client is IPv4 */
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		    text, sizeof(text));
+		return am_ip_parse(text, strlen(text), ip);
+	}
+	return false;
+}
+
+static sfsistat
+cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+{
+	struct session *s = session(ctx);
+	struct am_ip ip;
+	bool have_ip = client_address(sa, &ip);
+
+	if (s == NULL || (s->rt = runtime_acquire()) == NULL)
+		return SMFIS_TEMPFAIL;
+	if (have_ip)
+		am_ip_format(&ip, s->client);
+	else
+		snprintf(s->client, sizeof(s->client), "unknown");
+	if ((s->conn = am_conn_new(&s->rt->ctx, have_ip ? &ip : NULL,
+		 hostname)) == NULL) {
+		log_msg(AM_LOG_ERR, "out of memory for a connection from %s",
+		    s->client);
+		return SMFIS_TEMPFAIL;
+	}
+	return carry_on(s, SMFIP_NR_CONN);
+}
+
+static sfsistat
+cb_helo(SMFICTX *ctx, char *helo)
+{
+	struct session *s = session(ctx);
+
+	if (s == NULL || s->conn == NULL)
+		return SMFIS_TEMPFAIL;
+	am_conn_helo(s->conn, helo);
+	return carry_on(s, SMFIP_NR_HELO);
+}
+
+static sfsistat
+cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct session *s = session(ctx);
+
+	if (s == NULL || s->conn == NULL)
+		return SMFIS_TEMPFAIL;
+	end_message(s); /* a transaction without DATA: nothing to finish */
+	/* At debug level every step of the evaluation is logged. */
+	if ((s->msg = am_msg_new(s->conn,
+		 s->rt->cfg->log_level >= AM_LOG_DEBUG)) == NULL) {
+		log_msg(AM_LOG_ERR, "out of memory for a message from %s",
+		    s->client);
+		return SMFIS_TEMPFAIL;
+	}
+	am_msg_auth(s->msg, smfi_getsymval(ctx, "{auth_authen}"));
+	am_msg_mail_from(s->msg, argv[0]);
+	return carry_on(s, SMFIP_NR_MAIL);
+}
+
+static sfsistat
+cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct session *s = session(ctx);
+	const char *qid;
+
+	if (s == NULL || s->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	if (s->qid[0] == '\0' && (qid = smfi_getsymval(ctx, "i")) != NULL)
+		snprintf(s->qid, sizeof(s->qid), "%s", qid);
+	am_msg_header(s->msg, name, strlen(name), value, strlen(value));
+	return carry_on(s, SMFIP_NR_HDR);
+}
+
+static sfsistat
+cb_eoh(SMFICTX *ctx)
+{
+	struct session *s = session(ctx);
+
+	if (s == NULL || s->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	am_msg_end_headers(s->msg);
+	return carry_on(s, SMFIP_NR_EOH);
+}
+
+static sfsistat
+cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct session *s = session(ctx);
+
+	if (s == NULL || s->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	am_msg_body(s->msg, chunk, len);
+	if (s->skip_ok && !am_msg_wants_body(s->msg))
+		return SMFIS_SKIP;
+	return carry_on(s, SMFIP_NR_BODY);
+}
+
+static void
+log_verdict(const struct session *s, const struct am_verdict *v, sfsistat r)
+{
+	const char *qid = s->qid[0] != '\0' ? s->qid : "NOQUEUE";
+	const struct am_trace_line *l;
+
+	log_msg(AM_LOG_INFO, "%s: %s%s", qid, v->summary,
+	    r == SMFIS_TEMPFAIL && v->decision.action != AM_ACTION_TEMPFAIL ?
+	    " (deferred: the MTA refused a header change)" : "");
+	for (l = v->trace != NULL ? v->trace->head : NULL; l != NULL;
+	     l = l->next)
+		log_msg(AM_LOG_DEBUG, "%s: %s %*s%s", qid, l->method,
+		    (int)l->depth * 2, "", l->text);
+}
+
+static sfsistat
+cb_eom(SMFICTX *ctx)
+{
+	struct session *s = session(ctx);
+	const struct am_verdict *v;
+	const char *qid;
+	sfsistat r;
+
+	if (s == NULL || s->msg == NULL)
+		return SMFIS_TEMPFAIL;
+	if (s->qid[0] == '\0' && (qid = smfi_getsymval(ctx, "i")) != NULL)
+		snprintf(s->qid, sizeof(s->qid), "%s", qid);
+	v = am_msg_finish(s->msg);
+	if (v->authres == NULL) {
+		log_msg(AM_LOG_ERR, "%s: out of memory evaluating a message "
+		    "from %s: deferred", s->qid[0] != '\0' ? s->qid :
+		    "NOQUEUE", s->client);
+		end_message(s);
+		return SMFIS_TEMPFAIL;
+	}
+	r = reply_apply(ctx, s->rt, v);
+	log_verdict(s, v, r);
+	end_message(s);
+	return r;
+}
+
+static sfsistat
+cb_abort(SMFICTX *ctx)
+{
+	struct session *s = session(ctx);
+
+	if (s != NULL)
+		end_message(s);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_close(SMFICTX *ctx)
+{
+	struct session *s = session(ctx);
+
+	if (s == NULL)
+		return SMFIS_CONTINUE;
+	end_message(s);
+	am_conn_free(s->conn);
+	if (s->rt != NULL)
+		runtime_release(s->rt);
+	free(s);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc callbacks_desc = {
+	.xxfi_name = "authmilter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE,
+	.xxfi_connect = cb_connect,
+	.xxfi_helo = cb_helo,
+	.xxfi_envfrom = cb_envfrom,
+	.xxfi_header = cb_header,
+	.xxfi_eoh = cb_eoh,
+	.xxfi_body = cb_body,
+	.xxfi_eom = cb_eom,
+	.xxfi_abort = cb_abort,
+	.xxfi_close = cb_close,
+	.xxfi_negotiate = cb_negotiate,
+};

@@ -1,0 +1,24 @@
+/*
+ * log.h - the daemon's logger: syslog, or standard error in the
+ * foreground.  Level filtering happens here, never at call sites.
+ */
+#ifndef AM_MILTER_LOG_H
+#define AM_MILTER_LOG_H
+
+#include <stdbool.h>
+
+#include "ctx.h"
+
+/* Starts logging; facility is a syslog facility name ("mail"). */
+void log_open(bool to_stderr, const char *facility);
+
+/* Changes the threshold (a reload may). */
+void log_set_level(enum am_log_level level);
+
+void log_msg(enum am_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The logger handed to lib/ through struct am_ctx. */
+void log_for_lib(void *arg, enum am_log_level level, const char *msg);
+
+#endif

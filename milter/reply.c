@@ -1,0 +1,112 @@
+/*
+ * reply.c - carrying out a verdict through libmilter (see reply.h).
+ *
+ * Every decision was made in lib/ (policy.c); this file only translates
+ * it.  Forged headers are deleted from the last to the first so that the
+ * positions stay valid whichever way the MTA counts them.
+ */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "reply.h"
+
+/* The Author Domain the action is about, for the reply's %s. */
+static const char *
+decisive_domain(const struct am_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nauthors; i++)
+		if (v->authors[i].action == v->decision.action)
+			return v->authors[i].dmarc.author_domain;
+	return v->nauthors > 0 ? v->authors[0].dmarc.author_domain :
+				 "the sender";
+}
+
+/*
+ * Splits a configured reply ("550 5.7.1 text with %s") into its codes and
+ * text, %s replaced by domain.  "%%" stays doubled: libmilter's
+ * smfi_setreply() reads the text like a printf format.
+ */
+static sfsistat
+set_reply(SMFICTX *ctx, const char *reply, const char *domain,
+    sfsistat verdict)
+{
+	char rcode[4], xcode[32], text[512];
+	const char *p = reply + 4, *sp = strchr(p, ' ');
+	size_t o = 0;
+
+	snprintf(rcode, sizeof(rcode), "%.3s", reply);
+	snprintf(xcode, sizeof(xcode), "%.*s", (int)(sp - p), p);
+	for (p = sp + 1; *p != '\0' && o + 1 < sizeof(text); p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s",
+			    domain);
+			if (o >= sizeof(text))
+				o = sizeof(text) - 1;
+			p++;
+		} else
+			text[o++] = *p;
+	}
+	text[o] = '\0';
+	if (smfi_setreply(ctx, rcode, xcode, text) != MI_SUCCESS)
+		log_msg(AM_LOG_WARNING, "smfi_setreply(%s %s) failed", rcode,
+		    xcode);
+	return verdict;
+}
+
+static sfsistat
+quarantine(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v)
+{
+	char why[256];
+
+	snprintf(why, sizeof(why), "DMARC quarantine for %s (%s)",
+	    decisive_domain(v), v->decision.rule);
+	switch (rt->cfg->quarantine) {
+	case AM_QUARANTINE_HOLD:
+		if (smfi_quarantine(ctx, why) != MI_SUCCESS)
+			return SMFIS_TEMPFAIL;
+		break;
+	case AM_QUARANTINE_HEADER:
+		if (smfi_addheader(ctx, rt->cfg->quarantine_header, why) !=
+		    MI_SUCCESS)
+			return SMFIS_TEMPFAIL;
+		break;
+	case AM_QUARANTINE_NONE:
+		break;
+	}
+	return SMFIS_ACCEPT;
+}
+
+sfsistat
+reply_apply(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v)
+{
+	size_t i;
+
+	/* A forged header that cannot be removed must not be delivered. */
+	if (v->forged_overflow)
+		return SMFIS_TEMPFAIL;
+	for (i = v->nforged; i > 0; i--)
+		if (smfi_chgheader(ctx, "Authentication-Results",
+			(int)v->forged[i - 1], NULL) != MI_SUCCESS)
+			return SMFIS_TEMPFAIL;
+	if (smfi_insheader(ctx, 0, "Authentication-Results",
+		(char *)v->authres) != MI_SUCCESS)
+		return SMFIS_TEMPFAIL;
+	switch (v->decision.action) {
+	case AM_ACTION_REJECT:
+		return set_reply(ctx, rt->cfg->reject_reply, decisive_domain(v),
+		    SMFIS_REJECT);
+	case AM_ACTION_TEMPFAIL:
+		return set_reply(ctx, rt->cfg->temperror_reply,
+		    decisive_domain(v), SMFIS_TEMPFAIL);
+	case AM_ACTION_QUARANTINE:
+		return quarantine(ctx, rt, v);
+	case AM_ACTION_ACCEPT:
+		break;
+	}
+	return SMFIS_ACCEPT;
+}

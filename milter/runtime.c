@@ -1,0 +1,158 @@
+/*
+ * runtime.c - the refcounted current runtime (see runtime.h).
+ */
+#include "autoconfig.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "runtime.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct runtime *current;
+static unsigned sessions; /* references held by connections */
+
+static time_t
+wall_clock(void *arg)
+{
+	(void)arg;
+	return time(NULL);
+}
+
+static void
+runtime_free(struct runtime *rt)
+{
+	am_dkim_lib_free(rt->dkim);
+	am_dns_free(rt->dns);
+	am_config_free(rt->cfg);
+	free(rt);
+}
+
+static struct am_dns *
+make_dns(const struct am_config *cfg, char *err, size_t errlen)
+{
+	struct am_dns_options opt;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.forwarders = (const char *const *)cfg->resolvers.v;
+	opt.nforwarders = cfg->resolvers.n;
+	opt.resolv_conf = cfg->resolv_conf;
+	opt.timeout_ms = cfg->dns_timeout * 1000;
+	opt.dnssec = cfg->dnssec;
+	opt.trust_anchor = cfg->trust_anchor;
+	opt.resolve_special_names = cfg->resolve_special_names;
+	return am_dns_new_unbound(&opt, err, errlen);
+}
+
+struct runtime *
+runtime_new(struct am_config *cfg, char *err, size_t errlen)
+{
+	struct am_dkim_options dk;
+	struct runtime *rt = calloc(1, sizeof(*rt));
+	char why[256];
+
+	if (rt == NULL) {
+		snprintf(err, errlen, "out of memory");
+		am_config_free(cfg);
+		return NULL;
+	}
+	rt->cfg = cfg;
+	if (gethostname(rt->host, sizeof(rt->host)) != 0)
+		snprintf(rt->host, sizeof(rt->host), "localhost");
+	rt->host[sizeof(rt->host) - 1] = '\0';
+	if ((rt->dns = make_dns(cfg, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "DNS: %s", why);
+		runtime_free(rt);
+		return NULL;
+	}
+	memset(&dk, 0, sizeof(dk));
+	dk.max_signatures = cfg->dkim_max_signatures;
+	dk.min_key_bits = cfg->dkim_min_key_bits;
+	if ((rt->dkim = am_dkim_lib_new(&dk, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "DKIM: %s", why);
+		runtime_free(rt);
+		return NULL;
+	}
+	am_ctx_init(&rt->ctx, rt->dns);
+	rt->ctx.dkim = rt->dkim;
+	rt->ctx.authserv_id = am_config_authserv_id(cfg, rt->host);
+	rt->ctx.receiver = rt->host;
+	rt->ctx.clock = wall_clock;
+	rt->ctx.log = log_for_lib;
+	rt->ctx.log_level = cfg->log_level;
+	rt->ctx.spf_time_limit = cfg->spf_time_limit;
+	rt->ctx.spf_void_limit = cfg->spf_void_limit;
+	rt->ctx.policy = &cfg->policy;
+	rt->ctx.authres_remove_ids = cfg->authres_remove_ids.v;
+	rt->ctx.authres_remove_nids = cfg->authres_remove_ids.n;
+	rt->ctx.authres_remove_all = cfg->authres_remove_all;
+	return rt;
+}
+
+struct runtime *
+runtime_acquire(void)
+{
+	struct runtime *rt;
+
+	pthread_mutex_lock(&lock);
+	if ((rt = current) != NULL) {
+		rt->refs++;
+		sessions++;
+	}
+	pthread_mutex_unlock(&lock);
+	return rt;
+}
+
+static void
+unref(struct runtime *rt)
+{
+	bool last;
+
+	pthread_mutex_lock(&lock);
+	last = --rt->refs == 0;
+	pthread_mutex_unlock(&lock);
+	if (last)
+		runtime_free(rt);
+}
+
+void
+runtime_release(struct runtime *rt)
+{
+	pthread_mutex_lock(&lock);
+	sessions--;
+	pthread_mutex_unlock(&lock);
+	unref(rt);
+}
+
+void
+runtime_install(struct runtime *rt)
+{
+	struct runtime *old;
+
+	pthread_mutex_lock(&lock);
+	if (rt != NULL)
+		rt->refs++;
+	old = current;
+	current = rt;
+	pthread_mutex_unlock(&lock);
+	if (rt != NULL)
+		log_set_level(rt->cfg->log_level);
+	if (old != NULL)
+		unref(old);
+}
+
+unsigned
+runtime_sessions(void)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&lock);
+	n = sessions;
+	pthread_mutex_unlock(&lock);
+	return n;
+}

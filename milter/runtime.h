@@ -1,0 +1,49 @@
+/*
+ * runtime.h - everything one configuration needs while mail flows: the
+ * configuration, the resolver, the DKIM library and the evaluation
+ * context built from them.
+ *
+ * The current runtime is a refcounted pointer, the daemon's one mutable
+ * global besides the stop flag.  A connection takes a reference when it
+ * starts and drops it when it closes, so a reload (a new runtime swapped
+ * in) never changes the configuration under a message in flight; the old
+ * runtime is freed when its last connection ends.
+ */
+#ifndef AM_MILTER_RUNTIME_H
+#define AM_MILTER_RUNTIME_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "ctx.h"
+#include "dkim.h"
+#include "dns.h"
+
+struct runtime {
+	struct am_config *cfg;
+	struct am_dns *dns;
+	struct am_dkim_lib *dkim;
+	struct am_ctx ctx;
+	char host[256];
+	unsigned refs; /* under the runtime lock */
+};
+
+/* A runtime for cfg, which it takes over.  NULL with err set (cfg is
+ * freed). */
+struct runtime *runtime_new(struct am_config *cfg, char *err, size_t errlen);
+
+/* The current runtime with a reference taken, or NULL before the first
+ * runtime_install(). */
+struct runtime *runtime_acquire(void);
+
+/* Drops a reference; the last one frees the runtime. */
+void runtime_release(struct runtime *rt);
+
+/* Makes rt current (taking its first reference) and drops the
+ * reference held on the previous one.  NULL: none is current (stop). */
+void runtime_install(struct runtime *rt);
+
+/* Connections that hold a runtime (any generation). */
+unsigned runtime_sessions(void);
+
+#endif
