@@ -1,0 +1,880 @@
+/*
+ * unit_dkim.c - DKIM verification behaviours, one named case each.
+ *
+ * Every key is generated when the suite starts (test/dkimsign.c) and
+ * published in a zone written for the test; every signature is made by
+ * libopendkim's signer with exactly the properties the case is about.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "dkim.h"
+#include "dkimsign.h"
+#include "testlib.h"
+
+#define T0 1700000000 /* the signing time and the clock's default */
+
+static const char message[] =
+    "From: Alice <alice@example.com>\r\n"
+    "To: Bob <bob@example.net>\r\n"
+    "Subject: Quarterly report\r\n"
+    "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"
+    "Message-ID: <1@example.com>\r\n"
+    "\r\n"
+    "Hello Bob,\r\n"
+    "\r\n"
+    "the numbers are attached.\r\n";
+
+static struct {
+	struct dkimsign_key *rsa2048, *rsa1024, *rsa512, *ed25519;
+	struct dkimsign_key *other; /* signs, but is published nowhere */
+	struct am_dkim_lib *lib;
+	char *zone;
+} K;
+
+/* A TXT record in zone text, split into character-strings. */
+static void
+zone_txt(struct am_buf *z, const char *name, const char *txt)
+{
+	size_t k, len = strlen(txt), n;
+
+	am_buf_printf(z, "%s TXT (", name);
+	for (k = 0; k < len; k += n) {
+		n = len - k < 200 ? len - k : 200;
+		am_buf_printf(z, " \"%.*s\"", (int)n, txt + k);
+	}
+	am_buf_adds(z, " )\n");
+}
+
+/* The rsa2048 record with "t=y; " after "v=DKIM1; ". */
+static void
+zone_test_key(struct am_buf *z)
+{
+	struct am_buf r;
+
+	am_buf_init(&r, 0);
+	am_buf_printf(&r, "v=DKIM1; t=y; %s", K.rsa2048->record + 9);
+	zone_txt(z, "testing._domainkey.example.com", am_buf_str(&r));
+	am_buf_release(&r);
+}
+
+static int
+setup(void **state)
+{
+	struct am_buf z;
+	char err[128];
+
+	(void)state;
+	K.rsa2048 = dkimsign_key_rsa(2048);
+	K.rsa1024 = dkimsign_key_rsa(1024);
+	K.rsa512 = dkimsign_key_rsa(512);
+	K.ed25519 = dkimsign_key_ed25519();
+	K.other = dkimsign_key_rsa(2048);
+	K.lib = am_dkim_lib_new(NULL, err, sizeof(err));
+	if (!K.rsa2048 || !K.rsa1024 || !K.rsa512 || !K.ed25519 || !K.other ||
+	    !K.lib)
+		return -1;
+	am_buf_init(&z, 0);
+	zone_txt(&z, "s2048._domainkey.example.com", K.rsa2048->record);
+	zone_txt(&z, "s1024._domainkey.example.com", K.rsa1024->record);
+	zone_txt(&z, "s512._domainkey.example.com", K.rsa512->record);
+	zone_txt(&z, "ed._domainkey.example.com", K.ed25519->record);
+	zone_txt(&z, "twice._domainkey.example.com", K.rsa2048->record);
+	zone_test_key(&z);
+	am_buf_adds(&z,
+	    "twice._domainkey.example.com TXT \"v=DKIM1; p=\"\n"
+	    "revoked._domainkey.example.com TXT \"v=DKIM1; k=rsa; p=\"\n"
+	    "garbage._domainkey.example.com TXT \"v=DKIM1; k=rsa; "
+	    "p=bm90IGEga2V5IGF0IGFsbA==\"\n"
+	    "tags._domainkey.example.com TXT \"v=DKIM1; k=rsa; p=;;==;x\"\n"
+	    "nodata._domainkey.example.com A 192.0.2.1\n"
+	    "slow._domainkey.example.com TIMEOUT\n");
+	K.zone = (char *)am_buf_str(&z);
+	return am_buf_failed(&z) ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	dkimsign_key_free(K.rsa2048);
+	dkimsign_key_free(K.rsa1024);
+	dkimsign_key_free(K.rsa512);
+	dkimsign_key_free(K.ed25519);
+	dkimsign_key_free(K.other);
+	am_dkim_lib_free(K.lib);
+	free(K.zone);
+	return 0;
+}
+
+/* One verification: the result, what it traced, what it asked DNS. */
+struct run {
+	struct test_env env;
+	struct am_trace trace;
+	struct am_dkim *dkim;
+	struct am_dkim_result res;
+	bool eoh, wants_body;
+	unsigned queries_at_eoh;
+};
+
+static void
+end_headers(struct run *r)
+{
+	if (!r->eoh) {
+		r->eoh = true;
+		r->queries_at_eoh = am_dns_session_queries(r->env.session);
+		am_dkim_end_headers(r->dkim);
+		r->wants_body = am_dkim_wants_body(r->dkim);
+	}
+}
+
+static void
+feed_header(void *arg, const char *name, size_t name_len, const char *value,
+    size_t value_len)
+{
+	struct run *r = arg;
+
+	am_dkim_header(r->dkim, name, name_len, value, value_len);
+}
+
+static void
+feed_body(void *arg, const unsigned char *chunk, size_t len)
+{
+	struct run *r = arg;
+
+	end_headers(r);
+	am_dkim_body(r->dkim, chunk, len);
+}
+
+/* Verifies msg (odd-sized body pieces) with lib; release with done(). */
+static void
+verify_lib(struct run *r, struct am_dkim_lib *lib, time_t now,
+    const char *msg, size_t len)
+{
+	struct dkimsign_sink sink = {feed_header, feed_body, r};
+
+	memset(r, 0, sizeof(*r));
+	test_env_init(&r->env, K.zone);
+	r->env.now = now;
+	am_trace_init(&r->trace, r->env.arena);
+	r->dkim = am_dkim_new(lib, &r->env.ctx, r->env.session, r->env.arena,
+	    &r->trace);
+	assert_non_null(r->dkim);
+	assert_true(dkimsign_split(msg, len, 13, &sink));
+	end_headers(r);
+	am_dkim_finish(r->dkim, &r->res);
+	am_dkim_free(r->dkim);
+}
+
+static void
+verify(struct run *r, const char *msg)
+{
+	verify_lib(r, K.lib, T0, msg, strlen(msg));
+}
+
+static void
+done(struct run *r)
+{
+	test_env_free(&r->env);
+}
+
+/* The signature fields, then msg.  Caller frees. */
+static char *
+with_sigs(const char *msg, char *const *fields, size_t n)
+{
+	struct am_buf b;
+	size_t k;
+
+	am_buf_init(&b, 0);
+	for (k = 0; k < n; k++) {
+		assert_non_null(fields[k]);
+		am_buf_printf(&b, "%s\r\n", fields[k]);
+	}
+	am_buf_adds(&b, msg);
+	assert_false(am_buf_failed(&b));
+	return (char *)am_buf_str(&b);
+}
+
+static const struct dkimsign_opts rsa_opts = {
+	.domain = "example.com",
+	.selector = "s2048",
+	.alg = DKIM_SIGN_RSASHA256,
+	.hcanon = DKIM_CANON_RELAXED,
+	.bcanon = DKIM_CANON_RELAXED,
+};
+
+/* msg signed once with key under opt, ready to verify.  Caller frees. */
+static char *
+signed_with(const struct dkimsign_key *key, const struct dkimsign_opts *opt,
+    const char *msg)
+{
+	char *field = dkimsign_sign(key, opt, msg), *out;
+
+	out = with_sigs(msg, &field, 1);
+	free(field);
+	return out;
+}
+
+static void
+expect(const struct am_dkim_sig *sig, enum am_result result,
+    enum am_dkim_why why, const char *reason)
+{
+	if (sig->result != result || sig->why != why ||
+	    strstr(sig->reason, reason) == NULL)
+		fail_msg("got %s/%d \"%s\", want %s/%d \"%s\"",
+		    am_result_name(sig->result), sig->why, sig->reason,
+		    am_result_name(result), why, reason);
+}
+
+/* One signature by key, verified at T0: the single result. */
+static void
+one(struct run *r, const struct dkimsign_key *key,
+    const struct dkimsign_opts *opt)
+{
+	char *msg = signed_with(key, opt, message);
+
+	verify(r, msg);
+	free(msg);
+	assert_int_equal(r->res.count, 1);
+	assert_int_equal(r->res.unchecked, 0);
+}
+
+static void
+rsa2048_passes(void **state)
+{
+	struct run r;
+
+	(void)state;
+	one(&r, K.rsa2048, &rsa_opts);
+	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
+	    "verified (2048-bit RSA key)");
+	assert_int_equal(r.res.sigs[0].key_bits, 2048);
+	assert_string_equal(r.res.sigs[0].domain, "example.com");
+	assert_string_equal(r.res.sigs[0].selector, "s2048");
+	assert_string_equal(r.res.sigs[0].algorithm, "rsa-sha256");
+	assert_int_equal(strlen(r.res.sigs[0].b), 8);
+	assert_false(r.res.sigs[0].test_key);
+	assert_true(r.wants_body);
+	done(&r);
+}
+
+static void
+rsa1024_passes(void **state)
+{
+	struct dkimsign_opts o = rsa_opts;
+	struct run r;
+
+	(void)state;
+	o.selector = "s1024";
+	o.hcanon = o.bcanon = DKIM_CANON_SIMPLE;
+	one(&r, K.rsa1024, &o);
+	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
+	    "1024-bit");
+	assert_int_equal(r.res.sigs[0].key_bits, 1024);
+	done(&r);
+}
+
+static void
+rsa512_is_policy(void **state)
+{
+	struct dkimsign_opts o = rsa_opts;
+	struct run r;
+
+	(void)state;
+	o.selector = "s512";
+	one(&r, K.rsa512, &o);
+	expect(&r.res.sigs[0], AM_RESULT_POLICY, AM_DKIM_WEAK_KEY,
+	    "1024-bit minimum; key has 512 bits");
+	assert_int_equal(r.res.sigs[0].key_bits, 512);
+	done(&r);
+}
+
+static void
+min_key_bits_2048_makes_1024_policy(void **state)
+{
+	struct am_dkim_options opt = {.min_key_bits = 2048};
+	struct dkimsign_opts o = rsa_opts;
+	struct am_dkim_lib *lib;
+	char err[128], *msg;
+	struct run r;
+
+	(void)state;
+	assert_non_null(lib = am_dkim_lib_new(&opt, err, sizeof(err)));
+	o.selector = "s1024";
+	msg = signed_with(K.rsa1024, &o, message);
+	verify_lib(&r, lib, T0, msg, strlen(msg));
+	expect(&r.res.sigs[0], AM_RESULT_POLICY, AM_DKIM_WEAK_KEY,
+	    "2048-bit minimum; key has 1024 bits");
+	done(&r);
+	free(msg);
+	am_dkim_lib_free(lib);
+}
+
+static void
+min_key_bits_below_1024_refused(void **state)
+{
+	struct am_dkim_options opt = {.min_key_bits = 512};
+	char err[128] = "";
+
+	(void)state;
+	assert_null(am_dkim_lib_new(&opt, err, sizeof(err)));
+	assert_non_null(strstr(err, "RFC 8301"));
+}
+
+static void
+ed25519_passes(void **state)
+{
+	struct dkimsign_opts o = rsa_opts;
+	struct run r;
+
+	(void)state;
+	o.selector = "ed";
+	o.alg = DKIM_SIGN_ED25519SHA256;
+	one(&r, K.ed25519, &o);
+	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
+	    "verified (ed25519 key)");
+	assert_string_equal(r.res.sigs[0].algorithm, "ed25519-sha256");
+	assert_int_equal(r.res.sigs[0].key_bits, 256);
+	done(&r);
+}
+
+static void
+rsa_sha1_is_policy(void **state)
+{
+	struct dkimsign_opts o = rsa_opts;
+	struct run r;
+
+	(void)state;
+	o.alg = DKIM_SIGN_RSASHA1;
+	one(&r, K.rsa2048, &o);
+	expect(&r.res.sigs[0], AM_RESULT_POLICY, AM_DKIM_RSA_SHA1,
+	    "rsa-sha1 is not acceptable (RFC 8301)");
+	assert_string_equal(r.res.sigs[0].algorithm, "rsa-sha1");
+	done(&r);
+}
+
+/* The signed message with one substring replaced.  Caller frees. */
+static char *
+tamper(const char *msg, const char *from, const char *to)
+{
+	const char *at = strstr(msg, from);
+	struct am_buf b;
+
+	assert_non_null(at);
+	am_buf_init(&b, 0);
+	am_buf_add(&b, msg, (size_t)(at - msg));
+	am_buf_adds(&b, to);
+	am_buf_adds(&b, at + strlen(from));
+	return (char *)am_buf_str(&b);
+}
+
+static void
+verify_tampered(struct run *r, const struct dkimsign_opts *o,
+    const char *from, const char *to)
+{
+	char *msg = signed_with(K.rsa2048, o, message), *bad;
+
+	bad = tamper(msg, from, to);
+	verify(r, bad);
+	free(msg);
+	free(bad);
+	assert_int_equal(r->res.count, 1);
+}
+
+static void
+rsa_sha1_not_verifying_is_fail(void **state)
+{
+	struct dkimsign_opts o = rsa_opts;
+	struct run r;
+
+	(void)state;
+	o.alg = DKIM_SIGN_RSASHA1;
+	verify_tampered(&r, &o, "attached", "ATTACHED");
+	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_BODY_CHANGED,
+	    "body hash did not verify");
+	done(&r);
+}
+
+static void
+subject_prefix_is_fail(void **state)
+{
+	struct run r;
+
+	(void)state;
+	verify_tampered(&r, &rsa_opts, "Subject: Quarterly",
+	    "Subject: [EXTERNAL] Quarterly");
+	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_BAD_SIGNATURE,
+	    "signature did not verify (signed header fields changed in "
+	    "transit)");
+	/* Decided at the end of the header: the body is not needed. */
+	assert_false(r.wants_body);
+	done(&r);
+}
+
+static void
+body_change_is_fail(void **state)
+{
+	struct run r;
+
+	(void)state;
+	verify_tampered(&r, &rsa_opts, "the numbers", "the new numbers");
+	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_BODY_CHANGED,
+	    "body hash did not verify (body changed in transit)");
+	done(&r);
+}
+
+static void
+expiry_follows_the_clock(void **state)
+{
+	struct dkimsign_opts o = rsa_opts;
+	char *msg;
+	struct run r;
+
+	(void)state;
+	o.ttl = 3600;
+	msg = signed_with(K.rsa2048, &o, message);
+	verify_lib(&r, K.lib, T0 + 3600, msg, strlen(msg));
+	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified");
+	done(&r);
+	verify_lib(&r, K.lib, T0 + 3601, msg, strlen(msg));
+	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_EXPIRED,
+	    "signature expired at 2023-11-14 23:13:20 UTC");
+	/* Judged before the key was needed: none was looked up. */
+	assert_false(r.wants_body);
+	done(&r);
+	free(msg);
+}
+
+static void
+future_t_is_neutral(void **state)
+{
+	struct dkimsign_opts o = rsa_opts;
+	struct run r;
+
+	(void)state;
+	o.t = T0 + 86400;
+	one(&r, K.rsa2048, &o);
+	expect(&r.res.sigs[0], AM_RESULT_NEUTRAL, AM_DKIM_FUTURE,
+	    "signature dated 2023-11-15 22:13:20 UTC (t=), in the future");
+	done(&r);
+}
+
+static void
+ancient_t_is_outside_libopendkim_window(void **state)
+{
+	struct dkimsign_opts o = rsa_opts;
+	struct run r;
+
+	(void)state;
+	o.t = 5;
+	one(&r, K.rsa2048, &o);
+	expect(&r.res.sigs[0], AM_RESULT_NEUTRAL, AM_DKIM_SIGNATURE_SYNTAX,
+	    "outside the dates libopendkim accepts");
+	done(&r);
+}
+
+static void
+mixed_signatures_in_order(void **state)
+{
+	struct dkimsign_opts good = rsa_opts, bad = rsa_opts,
+			     nokey = rsa_opts;
+	char *f[3], *msg;
+	struct run r;
+
+	(void)state;
+	nokey.selector = "absent";
+	f[0] = dkimsign_sign(K.rsa2048, &good, message);
+	f[1] = dkimsign_sign(K.other, &bad, message); /* wrong key */
+	f[2] = dkimsign_sign(K.rsa2048, &nokey, message);
+	msg = with_sigs(message, f, 3);
+	verify(&r, msg);
+	assert_int_equal(r.res.count, 3);
+	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified");
+	expect(&r.res.sigs[1], AM_RESULT_FAIL, AM_DKIM_BAD_SIGNATURE,
+	    "signature did not verify");
+	expect(&r.res.sigs[2], AM_RESULT_PERMERROR, AM_DKIM_NO_KEY,
+	    "no key for selector absent at example.com (NXDOMAIN)");
+	assert_string_equal(r.res.sigs[2].selector, "absent");
+	done(&r);
+	free(msg);
+	free(f[0]);
+	free(f[1]);
+	free(f[2]);
+}
+
+/* A signature under selector sel, whose key record is the case. */
+static void
+key_case(struct run *r, const char *sel)
+{
+	struct dkimsign_opts o = rsa_opts;
+
+	o.selector = sel;
+	one(r, K.rsa2048, &o);
+}
+
+static void
+key_nxdomain_is_permerror(void **state)
+{
+	struct run r;
+
+	(void)state;
+	key_case(&r, "s1");
+	expect(&r.res.sigs[0], AM_RESULT_PERMERROR, AM_DKIM_NO_KEY,
+	    "no key for selector s1 at example.com (NXDOMAIN)");
+	assert_false(r.wants_body);
+	done(&r);
+}
+
+static void
+key_nodata_is_permerror(void **state)
+{
+	struct run r;
+
+	(void)state;
+	key_case(&r, "nodata");
+	expect(&r.res.sigs[0], AM_RESULT_PERMERROR, AM_DKIM_NO_KEY,
+	    "no key for selector nodata at example.com (NODATA)");
+	done(&r);
+}
+
+static void
+key_garbage_is_permerror(void **state)
+{
+	static const char *const sels[] = {"garbage", "tags"};
+	struct run r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
+		key_case(&r, sels[i]);
+		expect(&r.res.sigs[0], AM_RESULT_PERMERROR, AM_DKIM_KEY_SYNTAX,
+		    "key record at");
+		done(&r);
+	}
+}
+
+static void
+two_key_records_are_permerror(void **state)
+{
+	struct run r;
+
+	(void)state;
+	key_case(&r, "twice");
+	expect(&r.res.sigs[0], AM_RESULT_PERMERROR, AM_DKIM_KEY_SYNTAX,
+	    "2 TXT records at twice._domainkey.example.com");
+	done(&r);
+}
+
+static void
+key_revoked_is_fail(void **state)
+{
+	struct run r;
+
+	(void)state;
+	key_case(&r, "revoked");
+	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_KEY_REVOKED,
+	    "key revoked");
+	done(&r);
+}
+
+static void
+test_key_is_reported(void **state)
+{
+	struct run r;
+
+	(void)state;
+	key_case(&r, "testing");
+	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified");
+	assert_true(r.res.sigs[0].test_key);
+	done(&r);
+}
+
+static void
+key_timeout_is_temperror_others_go_on(void **state)
+{
+	struct dkimsign_opts slow = rsa_opts, nokey = rsa_opts;
+	char *f[3], *msg;
+	struct run r;
+
+	(void)state;
+	slow.selector = "slow";
+	nokey.selector = "absent";
+	f[0] = dkimsign_sign(K.rsa2048, &slow, message);
+	f[1] = dkimsign_sign(K.rsa2048, &rsa_opts, message);
+	f[2] = dkimsign_sign(K.rsa2048, &nokey, message);
+	msg = with_sigs(message, f, 3);
+	verify(&r, msg);
+	assert_int_equal(r.res.count, 3);
+	expect(&r.res.sigs[0], AM_RESULT_TEMPERROR, AM_DKIM_DNS_ERROR,
+	    "key lookup for slow._domainkey.example.com failed (timeout)");
+	expect(&r.res.sigs[1], AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified");
+	expect(&r.res.sigs[2], AM_RESULT_PERMERROR, AM_DKIM_NO_KEY, "absent");
+	done(&r);
+	free(msg);
+	free(f[0]);
+	free(f[1]);
+	free(f[2]);
+}
+
+static void
+partial_body_is_policy(void **state)
+{
+	static const dkim_canon_t canons[] = {DKIM_CANON_SIMPLE,
+	    DKIM_CANON_RELAXED};
+	struct dkimsign_opts o = rsa_opts;
+	char *msg, *more;
+	struct run r;
+	size_t i;
+
+	(void)state;
+	o.length = true;
+	for (i = 0; i < 2; i++) {
+		o.bcanon = canons[i];
+		msg = signed_with(K.rsa2048, &o, message);
+		assert_non_null(strstr(msg, "l="));
+		verify(&r, msg);
+		expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
+		    "verified");
+		done(&r);
+		more = tamper(msg, "attached.\r\n",
+		    "attached.\r\n\r\nPS: click here\r\n");
+		verify(&r, more);
+		expect(&r.res.sigs[0], AM_RESULT_POLICY, AM_DKIM_PARTIAL_BODY,
+		    "l= leaves 18 bytes unsigned");
+		done(&r);
+		free(more);
+		free(msg);
+	}
+}
+
+static void
+limit_leaves_the_rest_unchecked(void **state)
+{
+	struct am_dkim_options opt = {.max_signatures = 2};
+	static const char *const sels[] = {"s2048", "s1024", "ed", "s512"};
+	const struct dkimsign_key *keys[] = {K.rsa2048, K.rsa1024, K.ed25519,
+	    K.rsa512};
+	struct dkimsign_opts o = rsa_opts;
+	struct am_dkim_lib *lib;
+	char err[128], *f[4], *msg;
+	struct run r;
+	size_t i;
+
+	(void)state;
+	assert_non_null(lib = am_dkim_lib_new(&opt, err, sizeof(err)));
+	for (i = 0; i < 4; i++) {
+		o.selector = sels[i];
+		o.alg = i == 2 ? DKIM_SIGN_ED25519SHA256 : DKIM_SIGN_RSASHA256;
+		f[i] = dkimsign_sign(keys[i], &o, message);
+	}
+	msg = with_sigs(message, f, 4);
+	verify_lib(&r, lib, T0, msg, strlen(msg));
+	assert_int_equal(r.res.count, 2);
+	assert_int_equal(r.res.unchecked, 2);
+	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED, "2048");
+	expect(&r.res.sigs[1], AM_RESULT_PASS, AM_DKIM_VERIFIED, "1024");
+	/* Prefetched at their fields: two lookups, no more. */
+	assert_int_equal(r.queries_at_eoh, 2);
+	assert_int_equal(am_dns_session_queries(r.env.session), 2);
+	done(&r);
+	for (i = 0; i < 4; i++)
+		free(f[i]);
+	free(msg);
+	am_dkim_lib_free(lib);
+}
+
+static void
+header_b_prefixes_are_unique(void **state)
+{
+	static const char *const fields[] = {
+		"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s2048; "
+		"h=from; bh=AAAA; b=QUJDREVGR0hJSktMTU5PUF\r\n\tFSUw==",
+		"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s2048; "
+		"h=from; bh=AAAA; b=QUJDREVGR0hJSktMTU5PUFJT",
+		"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s2048; "
+		"h=from; bh=AAAA; b=QUJD",
+		"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s2048; "
+		"h=from; bh=AAAA; b=enp6enp6enp6enp6",
+	};
+	char *msg = with_sigs(message, (char *const *)fields, 4);
+	struct run r;
+
+	(void)state;
+	verify(&r, msg);
+	assert_int_equal(r.res.count, 4);
+	assert_string_equal(r.res.sigs[0].b, "QUJDREVGR0hJSktMTU5PUFF");
+	assert_string_equal(r.res.sigs[1].b, "QUJDREVGR0hJSktMTU5PUFJ");
+	assert_string_equal(r.res.sigs[2].b, "QUJD");
+	assert_string_equal(r.res.sigs[3].b, "enp6enp6");
+	done(&r);
+	free(msg);
+}
+
+/* Every CRLF made LF.  Caller frees. */
+static char *
+lf_only(const char *msg)
+{
+	struct am_buf b;
+
+	am_buf_init(&b, 0);
+	for (; *msg != '\0'; msg++)
+		if (*msg != '\r')
+			am_buf_addc(&b, *msg);
+	return (char *)am_buf_str(&b);
+}
+
+static void
+lf_folds_verify_like_crlf(void **state)
+{
+	static const char folded[] =
+	    "From: Alice\r\n <alice@example.com>\r\n"
+	    "Subject: a subject\r\n\tfolded twice\r\n  and indented\r\n"
+	    "\r\n"
+	    "body\r\n";
+	static const dkim_canon_t canons[] = {DKIM_CANON_SIMPLE,
+	    DKIM_CANON_RELAXED};
+	struct dkimsign_opts o = rsa_opts;
+	char *msg, *lf;
+	struct run r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		o.hcanon = canons[i];
+		msg = signed_with(K.rsa2048, &o, folded);
+		lf = lf_only(msg);
+		verify(&r, lf);
+		expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
+		    "verified");
+		done(&r);
+		free(lf);
+		free(msg);
+	}
+}
+
+static void
+no_signature_wants_no_body(void **state)
+{
+	struct run r;
+
+	(void)state;
+	verify(&r, message);
+	assert_int_equal(r.res.count, 0);
+	assert_int_equal(r.res.unchecked, 0);
+	assert_false(r.wants_body);
+	assert_int_equal(am_dns_session_queries(r.env.session), 0);
+	done(&r);
+}
+
+static void
+key_prefetched_at_the_field(void **state)
+{
+	char *field = dkimsign_sign(K.rsa2048, &rsa_opts, message);
+	const char *colon;
+	struct run r;
+
+	(void)state;
+	assert_non_null(field);
+	colon = strchr(field, ':');
+	memset(&r, 0, sizeof(r));
+	test_env_init(&r.env, K.zone);
+	r.dkim = am_dkim_new(K.lib, &r.env.ctx, r.env.session, r.env.arena,
+	    NULL);
+	am_dkim_header(r.dkim, field, (size_t)(colon - field), colon + 1,
+	    strlen(colon + 1));
+	assert_int_equal(am_dns_session_queries(r.env.session), 1);
+	assert_true(am_dkim_wants_body(r.dkim));
+	am_dkim_free(r.dkim);
+	done(&r);
+	free(field);
+}
+
+static void
+trace_explains_each_signature(void **state)
+{
+	const struct am_trace_line *l;
+	bool field = false, key = false, result = false;
+	struct run r;
+
+	(void)state;
+	one(&r, K.rsa2048, &rsa_opts);
+	for (l = r.trace.head; l != NULL; l = l->next) {
+		assert_string_equal(l->method, "dkim");
+		field |= strstr(l->text, "DKIM-Signature 1: d=example.com "
+					 "s=s2048 a=rsa-sha256") != NULL;
+		key |= strstr(l->text, "TXT s2048._domainkey.example.com -> 1 "
+				       "record") != NULL;
+		result |= strstr(l->text, "signature 1 (d=example.com "
+					  "s=s2048): pass: verified") != NULL;
+	}
+	assert_true(field);
+	assert_true(key);
+	assert_true(result);
+	done(&r);
+}
+
+#define CASE(name, fn) {"dkim: " name, fn, NULL, NULL, NULL}
+
+int
+main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		CASE("RSA 2048 rsa-sha256 signature passes", rsa2048_passes),
+		CASE("RSA 1024 signature passes (the RFC 8301 minimum)",
+		    rsa1024_passes),
+		CASE("RSA 512 key is policy (weak key), never pass",
+		    rsa512_is_policy),
+		CASE("min_key_bits 2048 makes a 1024-bit key policy",
+		    min_key_bits_2048_makes_1024_policy),
+		CASE("min_key_bits below 1024 is refused",
+		    min_key_bits_below_1024_refused),
+		CASE("ed25519-sha256 signature passes (RFC 8463)",
+		    ed25519_passes),
+		CASE("rsa-sha1 signature is policy, never pass",
+		    rsa_sha1_is_policy),
+		CASE("rsa-sha1 signature that does not verify is fail",
+		    rsa_sha1_not_verifying_is_fail),
+		CASE("[EXTERNAL] added to Subject in transit is fail "
+		     "(signature)", subject_prefix_is_fail),
+		CASE("body changed in transit is fail (body hash)",
+		    body_change_is_fail),
+		CASE("x= expiry follows the injected clock: pass, then fail",
+		    expiry_follows_the_clock),
+		CASE("t= in the future is neutral", future_t_is_neutral),
+		CASE("t= before 2001 is outside libopendkim's window: neutral",
+		    ancient_t_is_outside_libopendkim_window),
+		CASE("pass, fail and no key reported separately, in order",
+		    mixed_signatures_in_order),
+		CASE("key not found (NXDOMAIN) is permerror",
+		    key_nxdomain_is_permerror),
+		CASE("key name without TXT (NODATA) is permerror",
+		    key_nodata_is_permerror),
+		CASE("garbage key record is permerror", key_garbage_is_permerror),
+		CASE("two key records at the selector are permerror",
+		    two_key_records_are_permerror),
+		CASE("revoked key (empty p=) is fail", key_revoked_is_fail),
+		CASE("test key (t=y) is reported", test_key_is_reported),
+		CASE("key lookup timeout is temperror; the others go on",
+		    key_timeout_is_temperror_others_go_on),
+		CASE("l= with content appended is policy with the byte count",
+		    partial_body_is_policy),
+		CASE("past max_signatures: counted unchecked, not looked up",
+		    limit_leaves_the_rest_unchecked),
+		CASE("header.b prefixes are unique and at least 8 characters",
+		    header_b_prefixes_are_unique),
+		CASE("LF-only folded headers verify the same as CRLF",
+		    lf_folds_verify_like_crlf),
+		CASE("no signature: wants_body is false, nothing looked up",
+		    no_signature_wants_no_body),
+		CASE("the key is prefetched at the DKIM-Signature field",
+		    key_prefetched_at_the_field),
+		CASE("trace explains each signature",
+		    trace_explains_each_signature),
+	};
+
+	return _cmocka_run_group_tests("dkim", tests,
+	    sizeof(tests) / sizeof(tests[0]), setup, teardown);
+}
