@@ -288,32 +288,50 @@ is_signature(const char *name, size_t len)
 	    strncasecmp(name, SIG_NAME, len) == 0;
 }
 
-/* A copy for the report, only when it has no folding white space. */
-static const char *
-plain(struct am_arena *arena, const struct dkim_tagval *v, bool domain)
+/* A name worth reporting: letters, digits, '-', '_' and '.' only (a
+ * malformed field must not smuggle text into Authentication-Results). */
+static bool
+is_name(const struct dkim_tagval *v)
 {
+	unsigned char c;
 	size_t k;
 
-	if (v->p == NULL)
+	if (v->p == NULL || !am_domain_valid(v->p, v->len))
+		return false;
+	for (k = 0; k < v->len; k++) {
+		c = (unsigned char)v->p[k];
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '-' && c != '_' && c != '.')
+			return false;
+	}
+	return true;
+}
+
+/* Any other tag is reported only without white space in it. */
+static const char *
+plain(struct am_arena *arena, const struct dkim_tagval *v)
+{
+	if (v->p == NULL || memchr(v->p, ' ', v->len) != NULL ||
+	    memchr(v->p, '\t', v->len) != NULL ||
+	    memchr(v->p, '\n', v->len) != NULL ||
+	    memchr(v->p, '\r', v->len) != NULL)
 		return NULL;
-	for (k = 0; k < v->len; k++)
-		if (v->p[k] == ' ' || v->p[k] == '\t' || v->p[k] == '\r' ||
-		    v->p[k] == '\n')
-			return NULL;
-	return domain ? am_domain_normalize(arena, v->p, v->len) :
-			dkim_tag_copy(arena, v);
+	return dkim_tag_copy(arena, v);
 }
 
 static void
 sig_fields(struct am_dkim *m, struct sig *s, const struct dkim_sigtags *tags)
 {
-	const struct dkim_tagval *c = &tags->tag[DKIM_TAG_C];
+	const struct dkim_tagval *c = &tags->tag[DKIM_TAG_C],
+				 *d = &tags->tag[DKIM_TAG_D],
+				 *sel = &tags->tag[DKIM_TAG_S];
 	const char *slash;
 
-	s->domain = plain(m->arena, &tags->tag[DKIM_TAG_D], true);
-	s->selector = plain(m->arena, &tags->tag[DKIM_TAG_S], false);
-	s->algorithm = plain(m->arena, &tags->tag[DKIM_TAG_A], false);
-	s->identity = plain(m->arena, &tags->tag[DKIM_TAG_I], false);
+	s->domain = is_name(d) ? am_domain_normalize(m->arena, d->p, d->len) :
+				 NULL;
+	s->selector = is_name(sel) ? dkim_tag_copy(m->arena, sel) : NULL;
+	s->algorithm = plain(m->arena, &tags->tag[DKIM_TAG_A]);
+	s->identity = plain(m->arena, &tags->tag[DKIM_TAG_I]);
 	s->has_t = tags->tag[DKIM_TAG_T].p != NULL;
 	s->has_x = tags->tag[DKIM_TAG_X].p != NULL;
 	s->has_l = tags->tag[DKIM_TAG_L].p != NULL;
@@ -436,17 +454,20 @@ am_dkim_header(struct am_dkim *m, const char *name, size_t name_len,
 }
 
 /*
- * RFC 6376 3.5 x= and t=, by the context's clock.  libopendkim tests
- * them too, by time(3), before it canonicalizes anything: a signature it
- * finds expired or from the future is never verified, and
- * DKIM_OPTS_FIXEDTIME only sets the time it signs with.  So its tolerance
- * (DKIM_OPTS_CLOCKDRIFT) is widened to LIB_DRIFT, 10^9 s: its test then
- * fires only for t= before 2001-09-09 (or more than 31 years ahead) and
- * for x= more than 31 years past, which no live signature carries, and
- * the verdict is ours.  The drift cannot be wider: libopendkim computes
- * t= minus drift in unsigned arithmetic, so a drift above t= wraps and
- * makes every signature "future".  judge_lib() reports the remaining
- * cases as neutral.
+ * RFC 6376 3.5 x= and t=, judged by the context's clock, once, at the end
+ * of the header; a signature found expired or dated in the future is not
+ * verified further (6.1.1 order: the key is not fetched).
+ *
+ * libopendkim checks both itself against the system clock, before it
+ * canonicalizes anything, so a signature it deems expired or future can
+ * never be verified; DKIM_OPTS_FIXEDTIME only sets the time it signs
+ * with.  Its tolerance (DKIM_OPTS_CLOCKDRIFT) is therefore widened to
+ * LIB_DRIFT, 10^9 s: its check then fires only for t= before 2001-09-09
+ * or more than 31 years ahead, and for x= more than 31 years past, which
+ * no live signature carries, and the verdict is ours.  The drift cannot
+ * be wider: libopendkim subtracts it from t= in unsigned arithmetic, and
+ * a drift above t= would wrap and make every signature "future".
+ * dkim_verdict.c reports the cases left as neutral.
  */
 static void
 judge_clock(struct am_dkim *m)
@@ -464,9 +485,11 @@ judge_clock(struct am_dkim *m)
 			s->clock = CLOCK_FUTURE;
 		if (s->clock != CLOCK_OK)
 			am_trace_add(m->trace, "dkim", 0, "DKIM-Signature %u: "
-			    "%s at %s", s->n, s->clock == CLOCK_EXPIRED ?
-			    "expired" : "dated in the future", dkim_when(m->arena,
-			    t));
+			    "%s=%s, and the time is %s", s->n,
+			    s->clock == CLOCK_EXPIRED ? "x" : "t",
+			    dkim_when(m->arena, s->clock == CLOCK_EXPIRED ? s->x :
+									 s->t),
+			    dkim_when(m->arena, t));
 	}
 }
 

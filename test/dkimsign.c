@@ -351,3 +351,72 @@ dkimsign_sign(const struct dkimsign_key *key,
 	dkim_close(lib);
 	return field;
 }
+
+void
+dkimsign_zone_txt(struct am_buf *z, const char *name, const char *txt)
+{
+	size_t k, len = strlen(txt), n;
+
+	am_buf_printf(z, "%s TXT (", name);
+	for (k = 0; k < len; k += n) {
+		n = len - k < 200 ? len - k : 200;
+		am_buf_printf(z, " \"%.*s\"", (int)n, txt + k);
+	}
+	am_buf_adds(z, " )\n");
+}
+
+struct verifier {
+	struct am_dkim *dkim;
+	struct am_dns_session *dns;
+	struct dkimsign_check *out;
+	bool eoh;
+};
+
+static void
+verify_eoh(struct verifier *v)
+{
+	if (!v->eoh) {
+		v->eoh = true;
+		v->out->queries_at_eoh = am_dns_session_queries(v->dns);
+		am_dkim_end_headers(v->dkim);
+		v->out->wants_body = am_dkim_wants_body(v->dkim);
+	}
+}
+
+static void
+verify_header(void *arg, const char *name, size_t name_len, const char *value,
+    size_t value_len)
+{
+	struct verifier *v = arg;
+
+	am_dkim_header(v->dkim, name, name_len, value, value_len);
+}
+
+static void
+verify_body(void *arg, const unsigned char *chunk, size_t len)
+{
+	struct verifier *v = arg;
+
+	verify_eoh(v);
+	am_dkim_body(v->dkim, chunk, len);
+}
+
+bool
+dkimsign_verify(struct am_dkim_lib *lib, const struct am_ctx *ctx,
+    struct am_dns_session *dns, struct am_arena *arena,
+    struct am_trace *trace, const char *message, size_t len, size_t chunk,
+    struct dkimsign_check *out)
+{
+	struct verifier v = {.dns = dns, .out = out};
+	struct dkimsign_sink sink = {verify_header, verify_body, &v};
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	if ((v.dkim = am_dkim_new(lib, ctx, dns, arena, trace)) == NULL)
+		return false;
+	ok = dkimsign_split(message, len, chunk, &sink);
+	verify_eoh(&v);
+	am_dkim_finish(v.dkim, &out->res);
+	am_dkim_free(v.dkim);
+	return ok;
+}

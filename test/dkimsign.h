@@ -14,6 +14,9 @@
 
 #include <opendkim/dkim.h>
 
+#include "buf.h"
+#include "dkim.h"
+
 struct dkimsign_key {
 	char *private_pem; /* PKCS#8 PEM, as dkim_sign() takes it */
 	char *record;	   /* the TXT record: "v=DKIM1; k=...; p=..." */
@@ -67,5 +70,27 @@ struct dkimsign_sink {
  */
 bool dkimsign_split(const char *message, size_t len, size_t chunk,
     const struct dkimsign_sink *sink);
+
+/* Appends a zone.h line publishing txt at name, split into
+ * character-strings. */
+void dkimsign_zone_txt(struct am_buf *zone, const char *name,
+    const char *txt);
+
+/* What one verification said. */
+struct dkimsign_check {
+	struct am_dkim_result res;
+	bool wants_body;	 /* am_dkim_wants_body() at the end of header */
+	unsigned queries_at_eoh; /* DNS queries sent by then */
+};
+
+/*
+ * Verifies message with lib as the daemon would: header fields, end of
+ * header, the body in pieces of chunk bytes, finish.  Results come from
+ * arena; trace may be NULL.  False when the verifier could not be made.
+ */
+bool dkimsign_verify(struct am_dkim_lib *lib, const struct am_ctx *ctx,
+    struct am_dns_session *dns, struct am_arena *arena,
+    struct am_trace *trace, const char *message, size_t len, size_t chunk,
+    struct dkimsign_check *out);
 
 #endif

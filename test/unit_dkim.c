@@ -35,20 +35,6 @@ static struct {
 	char *zone;
 } K;
 
-/* A TXT record in zone text, split into character-strings. */
-static void
-zone_txt(struct am_buf *z, const char *name, const char *txt)
-{
-	size_t k, len = strlen(txt), n;
-
-	am_buf_printf(z, "%s TXT (", name);
-	for (k = 0; k < len; k += n) {
-		n = len - k < 200 ? len - k : 200;
-		am_buf_printf(z, " \"%.*s\"", (int)n, txt + k);
-	}
-	am_buf_adds(z, " )\n");
-}
-
 /* The rsa2048 record with "t=y; " after "v=DKIM1; ". */
 static void
 zone_test_key(struct am_buf *z)
@@ -57,7 +43,7 @@ zone_test_key(struct am_buf *z)
 
 	am_buf_init(&r, 0);
 	am_buf_printf(&r, "v=DKIM1; t=y; %s", K.rsa2048->record + 9);
-	zone_txt(z, "testing._domainkey.example.com", am_buf_str(&r));
+	dkimsign_zone_txt(z, "testing._domainkey.example.com", am_buf_str(&r));
 	am_buf_release(&r);
 }
 
@@ -78,11 +64,11 @@ setup(void **state)
 	    !K.lib)
 		return -1;
 	am_buf_init(&z, 0);
-	zone_txt(&z, "s2048._domainkey.example.com", K.rsa2048->record);
-	zone_txt(&z, "s1024._domainkey.example.com", K.rsa1024->record);
-	zone_txt(&z, "s512._domainkey.example.com", K.rsa512->record);
-	zone_txt(&z, "ed._domainkey.example.com", K.ed25519->record);
-	zone_txt(&z, "twice._domainkey.example.com", K.rsa2048->record);
+	dkimsign_zone_txt(&z, "s2048._domainkey.example.com", K.rsa2048->record);
+	dkimsign_zone_txt(&z, "s1024._domainkey.example.com", K.rsa1024->record);
+	dkimsign_zone_txt(&z, "s512._domainkey.example.com", K.rsa512->record);
+	dkimsign_zone_txt(&z, "ed._domainkey.example.com", K.ed25519->record);
+	dkimsign_zone_txt(&z, "twice._domainkey.example.com", K.rsa2048->record);
 	zone_test_key(&z);
 	am_buf_adds(&z,
 	    "twice._domainkey.example.com TXT \"v=DKIM1; p=\"\n"
@@ -116,57 +102,26 @@ struct run {
 	struct am_trace trace;
 	struct am_dkim *dkim;
 	struct am_dkim_result res;
-	bool eoh, wants_body;
+	bool wants_body;
 	unsigned queries_at_eoh;
 };
-
-static void
-end_headers(struct run *r)
-{
-	if (!r->eoh) {
-		r->eoh = true;
-		r->queries_at_eoh = am_dns_session_queries(r->env.session);
-		am_dkim_end_headers(r->dkim);
-		r->wants_body = am_dkim_wants_body(r->dkim);
-	}
-}
-
-static void
-feed_header(void *arg, const char *name, size_t name_len, const char *value,
-    size_t value_len)
-{
-	struct run *r = arg;
-
-	am_dkim_header(r->dkim, name, name_len, value, value_len);
-}
-
-static void
-feed_body(void *arg, const unsigned char *chunk, size_t len)
-{
-	struct run *r = arg;
-
-	end_headers(r);
-	am_dkim_body(r->dkim, chunk, len);
-}
 
 /* Verifies msg (odd-sized body pieces) with lib; release with done(). */
 static void
 verify_lib(struct run *r, struct am_dkim_lib *lib, time_t now,
     const char *msg, size_t len)
 {
-	struct dkimsign_sink sink = {feed_header, feed_body, r};
+	struct dkimsign_check c;
 
 	memset(r, 0, sizeof(*r));
 	test_env_init(&r->env, K.zone);
 	r->env.now = now;
 	am_trace_init(&r->trace, r->env.arena);
-	r->dkim = am_dkim_new(lib, &r->env.ctx, r->env.session, r->env.arena,
-	    &r->trace);
-	assert_non_null(r->dkim);
-	assert_true(dkimsign_split(msg, len, 13, &sink));
-	end_headers(r);
-	am_dkim_finish(r->dkim, &r->res);
-	am_dkim_free(r->dkim);
+	assert_true(dkimsign_verify(lib, &r->env.ctx, r->env.session,
+	    r->env.arena, &r->trace, msg, len, 13, &c));
+	r->res = c.res;
+	r->wants_body = c.wants_body;
+	r->queries_at_eoh = c.queries_at_eoh;
 }
 
 static void
@@ -816,6 +771,115 @@ trace_explains_each_signature(void **state)
 	done(&r);
 }
 
+/* Fields fed one by one, with explicit lengths (NUL bytes included). */
+struct field {
+	const char *name, *value;
+	size_t len; /* 0: strlen(value) */
+};
+
+static void
+verify_fields(struct run *r, const struct field *f, size_t n)
+{
+	size_t k;
+
+	memset(r, 0, sizeof(*r));
+	test_env_init(&r->env, K.zone);
+	r->env.now = T0;
+	am_trace_init(&r->trace, r->env.arena);
+	r->dkim = am_dkim_new(K.lib, &r->env.ctx, r->env.session,
+	    r->env.arena, &r->trace);
+	for (k = 0; k < n; k++)
+		am_dkim_header(r->dkim, f[k].name, strlen(f[k].name),
+		    f[k].value, f[k].len != 0 ? f[k].len : strlen(f[k].value));
+	am_dkim_end_headers(r->dkim);
+	r->wants_body = am_dkim_wants_body(r->dkim);
+	am_dkim_body(r->dkim, (const unsigned char *)"hi\r\n", 4);
+	am_dkim_finish(r->dkim, &r->res);
+	am_dkim_free(r->dkim);
+}
+
+static void
+malformed_fields_are_neutral(void **state)
+{
+	static const char nul[] = " v=1; a=rsa-sha256; d=exam\0ple.com; s=x; "
+				  "h=from; bh=A; b=B";
+	static const struct field f[] = {
+		{"DKIM-Signature", " v=1; a=rsa-sha256; d=example.com; s=s2048",
+		    0},
+		{"dkim-signature", ";;;=;", 0},
+		{"DKIM-Signature", " \x01\xff\x80 binary", 0},
+		{"DKIM-Signature", nul, sizeof(nul) - 1},
+		{"DKIM-Signature", " v=1; a=rsa-sha256; d=ex ample.com; s=s; "
+				   "h=from; bh=A; b=B", 0},
+		{"DKIM-Signature", " v=1; a=rsa-sha256; d=example.com; s=s; "
+				   "h=from; bh=A; b=B; t=9; x=8", 0},
+		{"DKIM-Signature", "", 0},
+		{"From", " alice@example.com", 0},
+	};
+	struct run r;
+	size_t k;
+
+	(void)state;
+	verify_fields(&r, f, sizeof(f) / sizeof(f[0]));
+	assert_int_equal(r.res.count, 5);
+	assert_int_equal(r.res.unchecked, 2);
+	for (k = 0; k < r.res.count; k++)
+		expect(&r.res.sigs[k], AM_RESULT_NEUTRAL,
+		    AM_DKIM_SIGNATURE_SYNTAX, "malformed DKIM-Signature: ");
+	expect(&r.res.sigs[0], AM_RESULT_NEUTRAL, AM_DKIM_SIGNATURE_SYNTAX,
+	    "b= is missing");
+	expect(&r.res.sigs[2], AM_RESULT_NEUTRAL, AM_DKIM_SIGNATURE_SYNTAX,
+	    "tag name expected at offset 1");
+	expect(&r.res.sigs[3], AM_RESULT_NEUTRAL, AM_DKIM_SIGNATURE_SYNTAX,
+	    "byte 0x00");
+	assert_string_equal(r.res.sigs[0].domain, "example.com");
+	assert_null(r.res.sigs[4].domain);
+	/* Nothing was looked up, nothing needs the body. */
+	assert_int_equal(am_dns_session_queries(r.env.session), 0);
+	assert_false(r.wants_body);
+	done(&r);
+}
+
+static void
+huge_and_binary_fields_do_not_crash(void **state)
+{
+	char *sig = dkimsign_sign(K.rsa2048, &rsa_opts, message);
+	size_t big = 3u << 20, k;
+	char *junk = malloc(big), long_sig[128];
+	struct field f[8];
+	struct run r;
+
+	(void)state;
+	assert_non_null(sig);
+	assert_non_null(junk);
+	for (k = 0; k < big; k++)
+		junk[k] = (char)(k % 256);
+	/* A well-formed signature too long to pass on: b= of 2 MiB. */
+	k = (size_t)snprintf(long_sig, sizeof(long_sig), " v=1; a=rsa-sha256; "
+	    "d=example.com; s=s2048; h=from; bh=AAAA; b=");
+	memset(junk + (2u << 20), 'Q', big - (2u << 20));
+	memcpy(junk + (2u << 20) - k, long_sig, k);
+	f[0] = (struct field){"DKIM-Signature", strchr(sig, ':') + 1, 0};
+	f[1] = (struct field){"Subject", junk, 300000};
+	f[2] = (struct field){"X-\x01\xff", " control bytes in a name", 0};
+	f[3] = (struct field){"X-Big", junk + 1000, 100000};
+	f[4] = (struct field){"DKIM-Signature", junk + (2u << 20) - k,
+	    big - (2u << 20) + k};
+	f[5] = (struct field){"From", " Alice <alice@example.com>", 0};
+	f[6] = (struct field){"Subject", " Quarterly report", 0};
+	f[7] = (struct field){"X-Huge", junk, big};
+	verify_fields(&r, f, 8);
+	assert_int_equal(r.res.count, 2);
+	/* The signed Subject is there but a foreign one is above it. */
+	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_BAD_SIGNATURE,
+	    "signature did not verify");
+	expect(&r.res.sigs[1], AM_RESULT_NEUTRAL, AM_DKIM_SIGNATURE_SYNTAX,
+	    "the field is too long");
+	done(&r);
+	free(junk);
+	free(sig);
+}
+
 #define CASE(name, fn) {"dkim: " name, fn, NULL, NULL, NULL}
 
 int
@@ -873,6 +937,10 @@ main(void)
 		    key_prefetched_at_the_field),
 		CASE("trace explains each signature",
 		    trace_explains_each_signature),
+		CASE("malformed DKIM-Signature fields are neutral, looked up "
+		     "nowhere", malformed_fields_are_neutral),
+		CASE("huge fields and binary bytes do not crash",
+		    huge_and_binary_fields_do_not_crash),
 	};
 
 	return _cmocka_run_group_tests("dkim", tests,
