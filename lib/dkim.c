@@ -52,15 +52,19 @@ set_err(char *err, size_t errlen, const char *msg)
 		snprintf(err, errlen, "%s", msg);
 }
 
-/* Marks the message's verification broken; the first cause is kept. */
+/* See dkim_state.h. */
 void
 dkim_failed(struct am_dkim *m, const char *step, DKIM_STAT st)
 {
 	if (m->failed != NULL)
 		return;
-	m->failed = am_arena_printf(m->arena,
-	    "DKIM verifier failure (libopendkim %s: %s)", step,
-	    st == DKIM_STAT_OK ? "inconsistent state" : dkim_getresultstr(st));
+	if (st == DKIM_STAT_OK)
+		m->failed = am_arena_printf(m->arena,
+		    "DKIM verifier failure (%s)", step);
+	else
+		m->failed = am_arena_printf(m->arena,
+		    "DKIM verifier failure (libopendkim %s: %s)", step,
+		    dkim_getresultstr(st));
 	if (m->failed == NULL)
 		m->failed = "DKIM verifier failure (out of memory)";
 	am_trace_add(m->trace, "dkim", 0, "%s", m->failed);
@@ -101,7 +105,8 @@ prescreen(DKIM *d, DKIM_SIGINFO **list, int n)
 			dkim_sig_ignore(s->si);
 	}
 	if (s != NULL || k != n) {
-		dkim_failed(m, "prescreen: signature count differs", DKIM_STAT_OK);
+		dkim_failed(m, "libopendkim counts other signatures than we do",
+		    DKIM_STAT_OK);
 		return DKIM_CBSTAT_ERROR;
 	}
 	return DKIM_CBSTAT_CONTINUE;
@@ -123,8 +128,7 @@ trace_answer(struct am_dkim *m, const struct sig *s,
 
 /* Our view of the answer, when libopendkim cannot be handed it. */
 static DKIM_CBSTAT
-key_refused(struct am_dkim *m, struct sig *s, enum key_state state,
-    const char *why)
+key_refused(struct sig *s, enum key_state state, const char *why)
 {
 	s->key = state;
 	s->key_why = why != NULL ? why : "out of memory";
@@ -135,7 +139,6 @@ key_refused(struct am_dkim *m, struct sig *s, enum key_state state,
 		dkim_sig_ignore(s->si);
 		return DKIM_CBSTAT_TRYAGAIN;
 	}
-	(void)m;
 	return DKIM_CBSTAT_NOTFOUND;
 }
 
@@ -155,23 +158,23 @@ key_lookup(DKIM *d, DKIM_SIGINFO *si, u_char *buf, size_t buflen)
 	a = am_dns_session_lookup(m->dns, s->keyname, AM_DNS_TXT);
 	trace_answer(m, s, a);
 	if (a->status == AM_DNS_TEMPFAIL)
-		return key_refused(m, s, KEY_TEMPFAIL,
+		return key_refused(s, KEY_TEMPFAIL,
 		    a->why != NULL ? a->why : "no answer");
 	if (a->status != AM_DNS_OK || a->count == 0)
-		return key_refused(m, s, KEY_MISSING, a->why != NULL ?
+		return key_refused(s, KEY_MISSING, a->why != NULL ?
 		    am_arena_printf(m->arena, "%s, %s",
 			am_dns_status_name(a->status), a->why) :
 		    am_dns_status_name(a->status == AM_DNS_OK ? AM_DNS_NODATA :
 								a->status));
 	/* RFC 6376 3.6.2.2: one record per selector. */
 	if (a->count > 1)
-		return key_refused(m, s, KEY_BAD, am_arena_printf(m->arena,
+		return key_refused(s, KEY_BAD, am_arena_printf(m->arena,
 		    "%zu TXT records at %s, not one", a->count, s->keyname));
 	if (memchr(a->rr[0].text, '\0', a->rr[0].len) != NULL)
-		return key_refused(m, s, KEY_BAD, am_arena_printf(m->arena,
+		return key_refused(s, KEY_BAD, am_arena_printf(m->arena,
 		    "the key record at %s holds a NUL byte", s->keyname));
 	if (a->rr[0].len >= buflen)
-		return key_refused(m, s, KEY_BAD, am_arena_printf(m->arena,
+		return key_refused(s, KEY_BAD, am_arena_printf(m->arena,
 		    "the key record at %s is %zu bytes, more than libopendkim "
 		    "takes (%zu)", s->keyname, a->rr[0].len, buflen - 1));
 	memcpy(buf, a->rr[0].text, a->rr[0].len);
@@ -353,7 +356,7 @@ add_signature(struct am_dkim *m, const char *value, size_t len)
 	struct sig *s = am_arena_zalloc(m->arena, sizeof(*s));
 
 	if (s == NULL) {
-		dkim_failed(m, "(out of memory)", DKIM_STAT_NORESOURCE);
+		dkim_failed(m, "out of memory", DKIM_STAT_OK);
 		return NULL;
 	}
 	s->n = ++m->nsigs;
@@ -377,7 +380,7 @@ add_signature(struct am_dkim *m, const char *value, size_t len)
 	s->keyname = am_arena_printf(m->arena, "%s._domainkey.%s",
 	    s->selector, s->domain);
 	if (s->keyname == NULL) {
-		dkim_failed(m, "(out of memory)", DKIM_STAT_NORESOURCE);
+		dkim_failed(m, "out of memory", DKIM_STAT_OK);
 		return s;
 	}
 	am_trace_add(m->trace, "dkim", 0, "DKIM-Signature %u: d=%s s=%s a=%s",

@@ -64,7 +64,8 @@ struct am_dkim {
 };
 
 /* Marks the message's verification broken (every result becomes
- * temperror); the first cause is kept. */
+ * temperror); the first cause is kept.  step names the libopendkim call
+ * that returned st, or with DKIM_STAT_OK is the whole cause. */
 void dkim_failed(struct am_dkim *m, const char *step, DKIM_STAT st);
 
 /* "2023-11-14 22:13:20 UTC", from the arena. */

@@ -38,7 +38,10 @@ struct dkimsign_opts {
 	const char *selector; /* s= */
 	dkim_alg_t alg;	      /* DKIM_SIGN_RSASHA256, ..._RSASHA1,
 				 ..._ED25519SHA256 */
-	dkim_canon_t hcanon, bcanon; /* DKIM_CANON_SIMPLE or _RELAXED */
+	/* DKIM_CANON_SIMPLE or _RELAXED.  libopendkim 2.11.0~beta2 makes
+	 * ed25519 signatures with simple header canonicalization that
+	 * neither it nor python-dkim verifies: use relaxed with ed25519. */
+	dkim_canon_t hcanon, bcanon;
 	bool length;		     /* add l= (the whole body) */
 	uint64_t t;		     /* t=; 0 stands for 1700000000 */
 	uint64_t ttl;		     /* x= is t= + ttl; 0: no x= */

@@ -184,67 +184,146 @@ expect(const struct am_dkim_sig *sig, enum am_result result,
 		    am_result_name(result), why, reason);
 }
 
-/* One signature by key, verified at T0: the single result. */
-static void
-one(struct run *r, const struct dkimsign_key *key,
-    const struct dkimsign_opts *opt)
+/* The signed message with one substring replaced.  Caller frees. */
+static char *
+tamper(const char *msg, const char *from, const char *to)
 {
-	char *msg = signed_with(key, opt, message);
+	const char *at = strstr(msg, from);
+	struct am_buf b;
 
-	verify(r, msg);
+	assert_non_null(at);
+	am_buf_init(&b, 0);
+	am_buf_add(&b, msg, (size_t)(at - msg));
+	am_buf_adds(&b, to);
+	am_buf_adds(&b, at + strlen(from));
+	return (char *)am_buf_str(&b);
+}
+
+/* One signature, made and checked as a case says. */
+struct one_case {
+	const char *name;
+	struct dkimsign_key **key;
+	const char *selector;
+	dkim_alg_t alg;
+	dkim_canon_t canon;	     /* header and body */
+	uint64_t t;		     /* 0: T0 */
+	const char *from, *to;	     /* changed in transit, or NULL */
+	enum am_result result;
+	enum am_dkim_why why;
+	const char *reason;	     /* a substring of the reason */
+	unsigned bits;		     /* key_bits expected */
+	bool test_key, wants_body;
+};
+
+#define RSA256	  DKIM_SIGN_RSASHA256
+#define RELAXED	  DKIM_CANON_RELAXED
+#define SIMPLE	  DKIM_CANON_SIMPLE
+#define NOTHING	  NULL, NULL
+#define SUBJECT	  "Subject: Quarterly", "Subject: [EXTERNAL] Quarterly"
+#define BODY	  "the numbers", "the new numbers"
+
+static const struct one_case one_cases[] = {
+	{"RSA 2048 rsa-sha256 signature passes", &K.rsa2048, "s2048", RSA256,
+	    RELAXED, 0, NOTHING, AM_RESULT_PASS, AM_DKIM_VERIFIED,
+	    "verified (2048-bit RSA key)", 2048, false, true},
+	{"RSA 1024 signature passes (the RFC 8301 minimum)", &K.rsa1024,
+	    "s1024", RSA256, SIMPLE, 0, NOTHING, AM_RESULT_PASS,
+	    AM_DKIM_VERIFIED, "verified (1024-bit RSA key)", 1024, false, true},
+	{"RSA 512 key is policy (weak key), never pass", &K.rsa512, "s512",
+	    RSA256, RELAXED, 0, NOTHING, AM_RESULT_POLICY, AM_DKIM_WEAK_KEY,
+	    "1024-bit minimum; key has 512 bits", 512, false, true},
+	{"ed25519-sha256 signature passes (RFC 8463)", &K.ed25519, "ed",
+	    DKIM_SIGN_ED25519SHA256, RELAXED, 0, NOTHING, AM_RESULT_PASS,
+	    AM_DKIM_VERIFIED, "verified (ed25519 key)", 256, false, true},
+	{"rsa-sha1 signature is policy, never pass", &K.rsa2048, "s2048",
+	    DKIM_SIGN_RSASHA1, RELAXED, 0, NOTHING, AM_RESULT_POLICY,
+	    AM_DKIM_RSA_SHA1, "rsa-sha1 is not acceptable (RFC 8301)", 2048,
+	    false, true},
+	{"rsa-sha1 signature that does not verify is fail", &K.rsa2048,
+	    "s2048", DKIM_SIGN_RSASHA1, RELAXED, 0, BODY, AM_RESULT_FAIL,
+	    AM_DKIM_BODY_CHANGED, "body hash did not verify", 2048, false,
+	    true},
+	{"[EXTERNAL] added to Subject in transit is fail (signature)",
+	    &K.rsa2048, "s2048", RSA256, RELAXED, 0, SUBJECT, AM_RESULT_FAIL,
+	    AM_DKIM_BAD_SIGNATURE, "signature did not verify (signed header "
+	    "fields changed in transit)", 2048, false, false},
+	{"body changed in transit is fail (body hash)", &K.rsa2048, "s2048",
+	    RSA256, SIMPLE, 0, BODY, AM_RESULT_FAIL, AM_DKIM_BODY_CHANGED,
+	    "body hash did not verify (body changed in transit)", 2048, false,
+	    true},
+	{"t= in the future is neutral", &K.rsa2048, "s2048", RSA256, RELAXED,
+	    T0 + 86400, NOTHING, AM_RESULT_NEUTRAL, AM_DKIM_FUTURE,
+	    "signature dated 2023-11-15 22:13:20 UTC (t=), in the future", 0,
+	    false, false},
+	{"t= before 2001 is outside libopendkim's window: neutral",
+	    &K.rsa2048, "s2048", RSA256, RELAXED, 5, NOTHING,
+	    AM_RESULT_NEUTRAL, AM_DKIM_SIGNATURE_SYNTAX,
+	    "outside the dates libopendkim accepts", 0, false, false},
+	{"key not found (NXDOMAIN) is permerror", &K.rsa2048, "s1", RSA256,
+	    RELAXED, 0, NOTHING, AM_RESULT_PERMERROR, AM_DKIM_NO_KEY,
+	    "no key for selector s1 at example.com (NXDOMAIN)", 0, false,
+	    false},
+	{"key name without TXT (NODATA) is permerror", &K.rsa2048, "nodata",
+	    RSA256, RELAXED, 0, NOTHING, AM_RESULT_PERMERROR, AM_DKIM_NO_KEY,
+	    "no key for selector nodata at example.com (NODATA)", 0, false,
+	    false},
+	{"key record with a p= that is no key is permerror", &K.rsa2048,
+	    "garbage", RSA256, RELAXED, 0, NOTHING, AM_RESULT_PERMERROR,
+	    AM_DKIM_KEY_SYNTAX, "the key record at garbage._domainkey.", 0,
+	    false, false},
+	{"key record that is not a tag list is permerror", &K.rsa2048,
+	    "tags", RSA256, RELAXED, 0, NOTHING, AM_RESULT_PERMERROR,
+	    AM_DKIM_KEY_SYNTAX, "the key record at tags._domainkey.", 0, false,
+	    false},
+	{"two key records at the selector are permerror", &K.rsa2048,
+	    "twice", RSA256, RELAXED, 0, NOTHING, AM_RESULT_PERMERROR,
+	    AM_DKIM_KEY_SYNTAX, "2 TXT records at twice._domainkey.example.com",
+	    0, false, false},
+	{"revoked key (empty p=) is fail", &K.rsa2048, "revoked", RSA256,
+	    RELAXED, 0, NOTHING, AM_RESULT_FAIL, AM_DKIM_KEY_REVOKED,
+	    "key revoked", 0, false, false},
+	{"test key (t=y) is reported", &K.rsa2048, "testing", RSA256, RELAXED,
+	    0, NOTHING, AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified", 2048,
+	    true, true},
+};
+
+static const char *const alg_names[] = {
+	[DKIM_SIGN_RSASHA1] = "rsa-sha1",
+	[DKIM_SIGN_RSASHA256] = "rsa-sha256",
+	[DKIM_SIGN_ED25519SHA256] = "ed25519-sha256",
+};
+
+static void
+one_named_case(void **state)
+{
+	const struct one_case *c = *state;
+	struct dkimsign_opts o = rsa_opts;
+	const struct am_dkim_sig *sig;
+	char *msg, *sent;
+	struct run r;
+
+	o.selector = c->selector;
+	o.alg = c->alg;
+	o.hcanon = o.bcanon = c->canon;
+	o.t = c->t;
+	msg = signed_with(*c->key, &o, message);
+	sent = c->from != NULL ? tamper(msg, c->from, c->to) : msg;
+	verify(&r, sent);
+	assert_int_equal(r.res.count, 1);
+	assert_int_equal(r.res.unchecked, 0);
+	sig = &r.res.sigs[0];
+	expect(sig, c->result, c->why, c->reason);
+	assert_int_equal(sig->key_bits, c->bits);
+	assert_int_equal(sig->test_key, c->test_key);
+	assert_int_equal(r.wants_body, c->wants_body);
+	assert_string_equal(sig->domain, "example.com");
+	assert_string_equal(sig->selector, c->selector);
+	assert_string_equal(sig->algorithm, alg_names[c->alg]);
+	assert_int_equal(strlen(sig->b), 8);
+	done(&r);
+	if (sent != msg)
+		free(sent);
 	free(msg);
-	assert_int_equal(r->res.count, 1);
-	assert_int_equal(r->res.unchecked, 0);
-}
-
-static void
-rsa2048_passes(void **state)
-{
-	struct run r;
-
-	(void)state;
-	one(&r, K.rsa2048, &rsa_opts);
-	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
-	    "verified (2048-bit RSA key)");
-	assert_int_equal(r.res.sigs[0].key_bits, 2048);
-	assert_string_equal(r.res.sigs[0].domain, "example.com");
-	assert_string_equal(r.res.sigs[0].selector, "s2048");
-	assert_string_equal(r.res.sigs[0].algorithm, "rsa-sha256");
-	assert_int_equal(strlen(r.res.sigs[0].b), 8);
-	assert_false(r.res.sigs[0].test_key);
-	assert_true(r.wants_body);
-	done(&r);
-}
-
-static void
-rsa1024_passes(void **state)
-{
-	struct dkimsign_opts o = rsa_opts;
-	struct run r;
-
-	(void)state;
-	o.selector = "s1024";
-	o.hcanon = o.bcanon = DKIM_CANON_SIMPLE;
-	one(&r, K.rsa1024, &o);
-	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
-	    "1024-bit");
-	assert_int_equal(r.res.sigs[0].key_bits, 1024);
-	done(&r);
-}
-
-static void
-rsa512_is_policy(void **state)
-{
-	struct dkimsign_opts o = rsa_opts;
-	struct run r;
-
-	(void)state;
-	o.selector = "s512";
-	one(&r, K.rsa512, &o);
-	expect(&r.res.sigs[0], AM_RESULT_POLICY, AM_DKIM_WEAK_KEY,
-	    "1024-bit minimum; key has 512 bits");
-	assert_int_equal(r.res.sigs[0].key_bits, 512);
-	done(&r);
 }
 
 static void
@@ -280,108 +359,6 @@ min_key_bits_below_1024_refused(void **state)
 }
 
 static void
-ed25519_passes(void **state)
-{
-	struct dkimsign_opts o = rsa_opts;
-	struct run r;
-
-	(void)state;
-	o.selector = "ed";
-	o.alg = DKIM_SIGN_ED25519SHA256;
-	one(&r, K.ed25519, &o);
-	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
-	    "verified (ed25519 key)");
-	assert_string_equal(r.res.sigs[0].algorithm, "ed25519-sha256");
-	assert_int_equal(r.res.sigs[0].key_bits, 256);
-	done(&r);
-}
-
-static void
-rsa_sha1_is_policy(void **state)
-{
-	struct dkimsign_opts o = rsa_opts;
-	struct run r;
-
-	(void)state;
-	o.alg = DKIM_SIGN_RSASHA1;
-	one(&r, K.rsa2048, &o);
-	expect(&r.res.sigs[0], AM_RESULT_POLICY, AM_DKIM_RSA_SHA1,
-	    "rsa-sha1 is not acceptable (RFC 8301)");
-	assert_string_equal(r.res.sigs[0].algorithm, "rsa-sha1");
-	done(&r);
-}
-
-/* The signed message with one substring replaced.  Caller frees. */
-static char *
-tamper(const char *msg, const char *from, const char *to)
-{
-	const char *at = strstr(msg, from);
-	struct am_buf b;
-
-	assert_non_null(at);
-	am_buf_init(&b, 0);
-	am_buf_add(&b, msg, (size_t)(at - msg));
-	am_buf_adds(&b, to);
-	am_buf_adds(&b, at + strlen(from));
-	return (char *)am_buf_str(&b);
-}
-
-static void
-verify_tampered(struct run *r, const struct dkimsign_opts *o,
-    const char *from, const char *to)
-{
-	char *msg = signed_with(K.rsa2048, o, message), *bad;
-
-	bad = tamper(msg, from, to);
-	verify(r, bad);
-	free(msg);
-	free(bad);
-	assert_int_equal(r->res.count, 1);
-}
-
-static void
-rsa_sha1_not_verifying_is_fail(void **state)
-{
-	struct dkimsign_opts o = rsa_opts;
-	struct run r;
-
-	(void)state;
-	o.alg = DKIM_SIGN_RSASHA1;
-	verify_tampered(&r, &o, "attached", "ATTACHED");
-	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_BODY_CHANGED,
-	    "body hash did not verify");
-	done(&r);
-}
-
-static void
-subject_prefix_is_fail(void **state)
-{
-	struct run r;
-
-	(void)state;
-	verify_tampered(&r, &rsa_opts, "Subject: Quarterly",
-	    "Subject: [EXTERNAL] Quarterly");
-	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_BAD_SIGNATURE,
-	    "signature did not verify (signed header fields changed in "
-	    "transit)");
-	/* Decided at the end of the header: the body is not needed. */
-	assert_false(r.wants_body);
-	done(&r);
-}
-
-static void
-body_change_is_fail(void **state)
-{
-	struct run r;
-
-	(void)state;
-	verify_tampered(&r, &rsa_opts, "the numbers", "the new numbers");
-	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_BODY_CHANGED,
-	    "body hash did not verify (body changed in transit)");
-	done(&r);
-}
-
-static void
 expiry_follows_the_clock(void **state)
 {
 	struct dkimsign_opts o = rsa_opts;
@@ -401,34 +378,6 @@ expiry_follows_the_clock(void **state)
 	assert_false(r.wants_body);
 	done(&r);
 	free(msg);
-}
-
-static void
-future_t_is_neutral(void **state)
-{
-	struct dkimsign_opts o = rsa_opts;
-	struct run r;
-
-	(void)state;
-	o.t = T0 + 86400;
-	one(&r, K.rsa2048, &o);
-	expect(&r.res.sigs[0], AM_RESULT_NEUTRAL, AM_DKIM_FUTURE,
-	    "signature dated 2023-11-15 22:13:20 UTC (t=), in the future");
-	done(&r);
-}
-
-static void
-ancient_t_is_outside_libopendkim_window(void **state)
-{
-	struct dkimsign_opts o = rsa_opts;
-	struct run r;
-
-	(void)state;
-	o.t = 5;
-	one(&r, K.rsa2048, &o);
-	expect(&r.res.sigs[0], AM_RESULT_NEUTRAL, AM_DKIM_SIGNATURE_SYNTAX,
-	    "outside the dates libopendkim accepts");
-	done(&r);
 }
 
 static void
@@ -458,93 +407,6 @@ mixed_signatures_in_order(void **state)
 	free(f[0]);
 	free(f[1]);
 	free(f[2]);
-}
-
-/* A signature under selector sel, whose key record is the case. */
-static void
-key_case(struct run *r, const char *sel)
-{
-	struct dkimsign_opts o = rsa_opts;
-
-	o.selector = sel;
-	one(r, K.rsa2048, &o);
-}
-
-static void
-key_nxdomain_is_permerror(void **state)
-{
-	struct run r;
-
-	(void)state;
-	key_case(&r, "s1");
-	expect(&r.res.sigs[0], AM_RESULT_PERMERROR, AM_DKIM_NO_KEY,
-	    "no key for selector s1 at example.com (NXDOMAIN)");
-	assert_false(r.wants_body);
-	done(&r);
-}
-
-static void
-key_nodata_is_permerror(void **state)
-{
-	struct run r;
-
-	(void)state;
-	key_case(&r, "nodata");
-	expect(&r.res.sigs[0], AM_RESULT_PERMERROR, AM_DKIM_NO_KEY,
-	    "no key for selector nodata at example.com (NODATA)");
-	done(&r);
-}
-
-static void
-key_garbage_is_permerror(void **state)
-{
-	static const char *const sels[] = {"garbage", "tags"};
-	struct run r;
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
-		key_case(&r, sels[i]);
-		expect(&r.res.sigs[0], AM_RESULT_PERMERROR, AM_DKIM_KEY_SYNTAX,
-		    "key record at");
-		done(&r);
-	}
-}
-
-static void
-two_key_records_are_permerror(void **state)
-{
-	struct run r;
-
-	(void)state;
-	key_case(&r, "twice");
-	expect(&r.res.sigs[0], AM_RESULT_PERMERROR, AM_DKIM_KEY_SYNTAX,
-	    "2 TXT records at twice._domainkey.example.com");
-	done(&r);
-}
-
-static void
-key_revoked_is_fail(void **state)
-{
-	struct run r;
-
-	(void)state;
-	key_case(&r, "revoked");
-	expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_KEY_REVOKED,
-	    "key revoked");
-	done(&r);
-}
-
-static void
-test_key_is_reported(void **state)
-{
-	struct run r;
-
-	(void)state;
-	key_case(&r, "testing");
-	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified");
-	assert_true(r.res.sigs[0].test_key);
-	done(&r);
 }
 
 static void
@@ -750,12 +612,14 @@ key_prefetched_at_the_field(void **state)
 static void
 trace_explains_each_signature(void **state)
 {
-	const struct am_trace_line *l;
+	char *msg = signed_with(K.rsa2048, &rsa_opts, message);
 	bool field = false, key = false, result = false;
+	const struct am_trace_line *l;
 	struct run r;
 
 	(void)state;
-	one(&r, K.rsa2048, &rsa_opts);
+	verify(&r, msg);
+	free(msg);
 	for (l = r.trace.head; l != NULL; l = l->next) {
 		assert_string_equal(l->method, "dkim");
 		field |= strstr(l->text, "DKIM-Signature 1: d=example.com "
@@ -885,42 +749,15 @@ huge_and_binary_fields_do_not_crash(void **state)
 int
 main(void)
 {
-	static const struct CMUnitTest tests[] = {
-		CASE("RSA 2048 rsa-sha256 signature passes", rsa2048_passes),
-		CASE("RSA 1024 signature passes (the RFC 8301 minimum)",
-		    rsa1024_passes),
-		CASE("RSA 512 key is policy (weak key), never pass",
-		    rsa512_is_policy),
+	static const struct CMUnitTest fixed[] = {
 		CASE("min_key_bits 2048 makes a 1024-bit key policy",
 		    min_key_bits_2048_makes_1024_policy),
 		CASE("min_key_bits below 1024 is refused",
 		    min_key_bits_below_1024_refused),
-		CASE("ed25519-sha256 signature passes (RFC 8463)",
-		    ed25519_passes),
-		CASE("rsa-sha1 signature is policy, never pass",
-		    rsa_sha1_is_policy),
-		CASE("rsa-sha1 signature that does not verify is fail",
-		    rsa_sha1_not_verifying_is_fail),
-		CASE("[EXTERNAL] added to Subject in transit is fail "
-		     "(signature)", subject_prefix_is_fail),
-		CASE("body changed in transit is fail (body hash)",
-		    body_change_is_fail),
 		CASE("x= expiry follows the injected clock: pass, then fail",
 		    expiry_follows_the_clock),
-		CASE("t= in the future is neutral", future_t_is_neutral),
-		CASE("t= before 2001 is outside libopendkim's window: neutral",
-		    ancient_t_is_outside_libopendkim_window),
 		CASE("pass, fail and no key reported separately, in order",
 		    mixed_signatures_in_order),
-		CASE("key not found (NXDOMAIN) is permerror",
-		    key_nxdomain_is_permerror),
-		CASE("key name without TXT (NODATA) is permerror",
-		    key_nodata_is_permerror),
-		CASE("garbage key record is permerror", key_garbage_is_permerror),
-		CASE("two key records at the selector are permerror",
-		    two_key_records_are_permerror),
-		CASE("revoked key (empty p=) is fail", key_revoked_is_fail),
-		CASE("test key (t=y) is reported", test_key_is_reported),
 		CASE("key lookup timeout is temperror; the others go on",
 		    key_timeout_is_temperror_others_go_on),
 		CASE("l= with content appended is policy with the byte count",
@@ -942,7 +779,22 @@ main(void)
 		CASE("huge fields and binary bytes do not crash",
 		    huge_and_binary_fields_do_not_crash),
 	};
+	enum { NONE = sizeof(one_cases) / sizeof(one_cases[0]),
+	       NFIXED = sizeof(fixed) / sizeof(fixed[0]) };
+	struct CMUnitTest tests[NONE + NFIXED];
+	char names[NONE][128];
+	size_t i;
 
-	return _cmocka_run_group_tests("dkim", tests,
-	    sizeof(tests) / sizeof(tests[0]), setup, teardown);
+	for (i = 0; i < NONE; i++) {
+		snprintf(names[i], sizeof(names[i]), "dkim: %s",
+		    one_cases[i].name);
+		memset(&tests[i], 0, sizeof(tests[i]));
+		tests[i].name = names[i];
+		tests[i].test_func = one_named_case;
+		tests[i].initial_state = (void *)&one_cases[i];
+	}
+	for (i = 0; i < NFIXED; i++)
+		tests[NONE + i] = fixed[i];
+	return _cmocka_run_group_tests("dkim", tests, NONE + NFIXED, setup,
+	    teardown);
 }
