@@ -151,6 +151,7 @@ key_lookup(DKIM *d, DKIM_SIGINFO *si, u_char *buf, size_t buflen)
 {
 	struct am_dkim *m = dkim_get_user_context(d);
 	const struct am_dns_answer *a;
+	const char *status;
 	struct sig *s;
 
 	if (m == NULL || (s = sig_of(m, si)) == NULL || s->keyname == NULL)
@@ -160,12 +161,13 @@ key_lookup(DKIM *d, DKIM_SIGINFO *si, u_char *buf, size_t buflen)
 	if (a->status == AM_DNS_TEMPFAIL)
 		return key_refused(s, KEY_TEMPFAIL,
 		    a->why != NULL ? a->why : "no answer");
-	if (a->status != AM_DNS_OK || a->count == 0)
-		return key_refused(s, KEY_MISSING, a->why != NULL ?
-		    am_arena_printf(m->arena, "%s, %s",
-			am_dns_status_name(a->status), a->why) :
-		    am_dns_status_name(a->status == AM_DNS_OK ? AM_DNS_NODATA :
-								a->status));
+	if (a->status != AM_DNS_OK || a->count == 0) {
+		/* An answer without records is NODATA. */
+		status = am_dns_status_name(a->status == AM_DNS_OK ?
+			AM_DNS_NODATA : a->status);
+		return key_refused(s, KEY_MISSING, a->why == NULL ? status :
+		    am_arena_printf(m->arena, "%s, %s", status, a->why));
+	}
 	/* RFC 6376 3.6.2.2: one record per selector. */
 	if (a->count > 1)
 		return key_refused(s, KEY_BAD, am_arena_printf(m->arena,

@@ -380,21 +380,40 @@ expiry_follows_the_clock(void **state)
 	free(msg);
 }
 
+/* The message under signatures by keys[k] with selectors sels[k] (n of
+ * them, the first on top), verified with lib. */
+static void
+verify_signed(struct run *r, struct am_dkim_lib *lib,
+    struct dkimsign_key *const *keys, const char *const *sels, size_t n)
+{
+	struct dkimsign_opts o = rsa_opts;
+	char *f[4], *msg;
+	size_t k;
+
+	assert_true(n <= 4);
+	for (k = 0; k < n; k++) {
+		o.selector = sels[k];
+		o.alg = keys[k] == K.ed25519 ? DKIM_SIGN_ED25519SHA256 :
+					       DKIM_SIGN_RSASHA256;
+		f[k] = dkimsign_sign(keys[k], &o, message);
+	}
+	msg = with_sigs(message, f, n);
+	verify_lib(r, lib, T0, msg, strlen(msg));
+	for (k = 0; k < n; k++)
+		free(f[k]);
+	free(msg);
+}
+
 static void
 mixed_signatures_in_order(void **state)
 {
-	struct dkimsign_opts good = rsa_opts, bad = rsa_opts,
-			     nokey = rsa_opts;
-	char *f[3], *msg;
+	/* K.other signs but is not the key published for s2048. */
+	struct dkimsign_key *keys[] = {K.rsa2048, K.other, K.rsa2048};
+	static const char *const sels[] = {"s2048", "s2048", "absent"};
 	struct run r;
 
 	(void)state;
-	nokey.selector = "absent";
-	f[0] = dkimsign_sign(K.rsa2048, &good, message);
-	f[1] = dkimsign_sign(K.other, &bad, message); /* wrong key */
-	f[2] = dkimsign_sign(K.rsa2048, &nokey, message);
-	msg = with_sigs(message, f, 3);
-	verify(&r, msg);
+	verify_signed(&r, K.lib, keys, sels, 3);
 	assert_int_equal(r.res.count, 3);
 	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified");
 	expect(&r.res.sigs[1], AM_RESULT_FAIL, AM_DKIM_BAD_SIGNATURE,
@@ -403,37 +422,23 @@ mixed_signatures_in_order(void **state)
 	    "no key for selector absent at example.com (NXDOMAIN)");
 	assert_string_equal(r.res.sigs[2].selector, "absent");
 	done(&r);
-	free(msg);
-	free(f[0]);
-	free(f[1]);
-	free(f[2]);
 }
 
 static void
 key_timeout_is_temperror_others_go_on(void **state)
 {
-	struct dkimsign_opts slow = rsa_opts, nokey = rsa_opts;
-	char *f[3], *msg;
+	struct dkimsign_key *keys[] = {K.rsa2048, K.rsa2048, K.rsa2048};
+	static const char *const sels[] = {"slow", "s2048", "absent"};
 	struct run r;
 
 	(void)state;
-	slow.selector = "slow";
-	nokey.selector = "absent";
-	f[0] = dkimsign_sign(K.rsa2048, &slow, message);
-	f[1] = dkimsign_sign(K.rsa2048, &rsa_opts, message);
-	f[2] = dkimsign_sign(K.rsa2048, &nokey, message);
-	msg = with_sigs(message, f, 3);
-	verify(&r, msg);
+	verify_signed(&r, K.lib, keys, sels, 3);
 	assert_int_equal(r.res.count, 3);
 	expect(&r.res.sigs[0], AM_RESULT_TEMPERROR, AM_DKIM_DNS_ERROR,
 	    "key lookup for slow._domainkey.example.com failed (timeout)");
 	expect(&r.res.sigs[1], AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified");
 	expect(&r.res.sigs[2], AM_RESULT_PERMERROR, AM_DKIM_NO_KEY, "absent");
 	done(&r);
-	free(msg);
-	free(f[0]);
-	free(f[1]);
-	free(f[2]);
 }
 
 static void
@@ -471,24 +476,16 @@ static void
 limit_leaves_the_rest_unchecked(void **state)
 {
 	struct am_dkim_options opt = {.max_signatures = 2};
-	static const char *const sels[] = {"s2048", "s1024", "ed", "s512"};
-	const struct dkimsign_key *keys[] = {K.rsa2048, K.rsa1024, K.ed25519,
+	struct dkimsign_key *keys[] = {K.rsa2048, K.rsa1024, K.ed25519,
 	    K.rsa512};
-	struct dkimsign_opts o = rsa_opts;
+	static const char *const sels[] = {"s2048", "s1024", "ed", "s512"};
 	struct am_dkim_lib *lib;
-	char err[128], *f[4], *msg;
+	char err[128];
 	struct run r;
-	size_t i;
 
 	(void)state;
 	assert_non_null(lib = am_dkim_lib_new(&opt, err, sizeof(err)));
-	for (i = 0; i < 4; i++) {
-		o.selector = sels[i];
-		o.alg = i == 2 ? DKIM_SIGN_ED25519SHA256 : DKIM_SIGN_RSASHA256;
-		f[i] = dkimsign_sign(keys[i], &o, message);
-	}
-	msg = with_sigs(message, f, 4);
-	verify_lib(&r, lib, T0, msg, strlen(msg));
+	verify_signed(&r, lib, keys, sels, 4);
 	assert_int_equal(r.res.count, 2);
 	assert_int_equal(r.res.unchecked, 2);
 	expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED, "2048");
@@ -497,9 +494,6 @@ limit_leaves_the_rest_unchecked(void **state)
 	assert_int_equal(r.queries_at_eoh, 2);
 	assert_int_equal(am_dns_session_queries(r.env.session), 2);
 	done(&r);
-	for (i = 0; i < 4; i++)
-		free(f[i]);
-	free(msg);
 	am_dkim_lib_free(lib);
 }
 
