@@ -468,6 +468,13 @@ partial_body_is_policy(void **state)
 		    "l= leaves 18 bytes unsigned");
 		done(&r);
 		free(more);
+		/* Shorter than l=: the body was cut. */
+		more = tamper(msg, "attached.\r\n", "");
+		verify(&r, more);
+		expect(&r.res.sigs[0], AM_RESULT_FAIL, AM_DKIM_BODY_CHANGED,
+		    "l= is longer than the body (body cut in transit)");
+		done(&r);
+		free(more);
 		free(msg);
 	}
 }
@@ -738,6 +745,29 @@ huge_and_binary_fields_do_not_crash(void **state)
 	free(sig);
 }
 
+static void
+unknown_algorithms_are_permerror(void **state)
+{
+	static const struct field f[] = {
+		{"DKIM-Signature", " v=1; a=rsa-sha512; d=example.com; "
+				   "s=s2048; h=from; bh=AAAA; b=QUJD", 0},
+		{"DKIM-Signature", " v=1; a=rsa-sha256; c=loose/relaxed; "
+				   "d=example.com; s=s2048; h=from; bh=AAAA; "
+				   "b=QUJE", 0},
+		{"From", " alice@example.com", 0},
+	};
+	struct run r;
+
+	(void)state;
+	verify_fields(&r, f, sizeof(f) / sizeof(f[0]));
+	assert_int_equal(r.res.count, 2);
+	expect(&r.res.sigs[0], AM_RESULT_PERMERROR, AM_DKIM_UNSUPPORTED,
+	    "unknown algorithm a=rsa-sha512");
+	expect(&r.res.sigs[1], AM_RESULT_PERMERROR, AM_DKIM_UNSUPPORTED,
+	    "unknown canonicalization (c=)");
+	done(&r);
+}
+
 #define CASE(name, fn) {"dkim: " name, fn, NULL, NULL, NULL}
 
 int
@@ -772,6 +802,8 @@ main(void)
 		     "nowhere", malformed_fields_are_neutral),
 		CASE("huge fields and binary bytes do not crash",
 		    huge_and_binary_fields_do_not_crash),
+		CASE("unknown algorithm or canonicalization is permerror",
+		    unknown_algorithms_are_permerror),
 	};
 	enum { NONE = sizeof(one_cases) / sizeof(one_cases[0]),
 	       NFIXED = sizeof(fixed) / sizeof(fixed[0]) };
