@@ -23,7 +23,7 @@
 #include "policy.h"
 
 enum am_quarantine_mode {
-	AM_QUARANTINE_HOLD,   /* the MTA's hold queue (smfi_quarantine) */
+	AM_QUARANTINE_HOLD,   /* the MTA's hold queue */
 	AM_QUARANTINE_HEADER, /* add quarantine_header, deliver */
 	AM_QUARANTINE_NONE,   /* deliver untouched (A-R still says it) */
 };

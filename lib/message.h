@@ -66,7 +66,7 @@ struct am_verdict {
 	const char *summary; /* one escaped line for the log */
 	/* Incoming Authentication-Results fields claiming our authserv-id:
 	 * their 1-based positions among the message's A-R fields, as
-	 * smfi_chgheader() counts them. */
+	 * libmilter's header-change call counts them. */
 	const unsigned *forged;
 	size_t nforged;
 	bool forged_overflow; /* one could not be remembered (no memory) */

@@ -18,6 +18,7 @@ am_policy_defaults(struct am_policy_options *opt)
 	opt->on_too_many = AM_ACTION_QUARANTINE;
 	opt->max_authors = 5;
 	opt->multiple_from = AM_MULTI_FROM_EVALUATE;
+	opt->trust_authenticated = true;
 }
 
 const char *
