@@ -1,0 +1,480 @@
+/* unit_message.c - the whole message path of lib/ (what the daemon and
+ * authmilter-check both drive): envelope, headers, body, then SPF, DKIM
+ * with signatures made at test time, iprev, DMARC, local policy and the
+ * Authentication-Results header.  The everyday cases operators ask about,
+ * each named. */
+#include "autoconfig.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "buf.h"
+#include "dkimsign.h"
+#include "eml.h"
+#include "message.h"
+
+static struct dkimsign_key *key;
+static char *zone_text;
+
+/* SPF: example.com sends from 192.0.2.0/24, the ESP from 198.51.100.0/24;
+ * DMARC p=reject; the DKIM key at sel._domainkey.example.com. */
+static int
+setup(void **state)
+{
+	struct am_buf z;
+
+	(void)state;
+	if ((key = dkimsign_key_rsa(2048)) == NULL)
+		return -1;
+	am_buf_init(&z, 0);
+	am_buf_adds(&z,
+	    "example.com TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"
+	    "bounce.example.com TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"
+	    "esp.example TXT \"v=spf1 ip4:198.51.100.0/24 -all\"\n"
+	    "_dmarc.example.com TXT \"v=DMARC1; p=reject; "
+	    "rua=mailto:d@example.com\"\n"
+	    "other.example TXT \"v=spf1 -all\"\n"
+	    "_dmarc.other.example TXT \"v=DMARC1; p=quarantine\"\n"
+	    "_dmarc.slow.example TIMEOUT\n"
+	    "7.2.0.192.in-addr.arpa PTR mail.example.com\n"
+	    "mail.example.com A 192.0.2.7\n");
+	dkimsign_zone_txt(&z, "sel._domainkey.example.com", key->record);
+	zone_text = strdup(am_buf_str(&z));
+	am_buf_release(&z);
+	return zone_text != NULL ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	dkimsign_key_free(key);
+	free(zone_text);
+	return 0;
+}
+
+static const char base_message[] =
+    "From: Example News <news@example.com>\r\n"
+    "To: reader@example.net\r\n"
+    "Subject: November news\r\n"
+    "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+    "Message-ID: <1@example.com>\r\n"
+    "\r\n"
+    "Hello reader.\r\n";
+
+/* base_message signed by example.com, with edit applied afterwards. */
+static char *
+signed_message(const char *(*edit)(const char *))
+{
+	struct dkimsign_opts opt;
+	struct am_buf b;
+	char *sig, *out;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.domain = "example.com";
+	opt.selector = "sel";
+	opt.alg = DKIM_SIGN_RSASHA256;
+	opt.hcanon = opt.bcanon = DKIM_CANON_RELAXED;
+	sig = dkimsign_sign(key, &opt, base_message);
+	assert_non_null(sig);
+	am_buf_init(&b, 0);
+	am_buf_printf(&b, "%s\r\n%s", sig, base_message);
+	free(sig);
+	out = strdup(edit != NULL ? edit(am_buf_str(&b)) : am_buf_str(&b));
+	am_buf_release(&b);
+	return out;
+}
+
+struct run {
+	struct test_env env;
+	struct am_dkim_lib *dkim;
+	struct am_policy_options policy;
+	struct am_conn *conn;
+	struct am_msg *msg;
+	const struct am_verdict *v;
+};
+
+/* Runs message from client/mail_from through am_msg; policy may be
+ * adjusted by the caller before (run->policy holds the defaults). */
+static void
+run_message(struct run *r, const char *client, const char *mail_from,
+    const char *message)
+{
+	struct am_dkim_options dk;
+	struct am_eml *eml;
+	struct am_ip ip;
+	char err[128];
+
+	memset(&dk, 0, sizeof(dk));
+	r->dkim = am_dkim_lib_new(&dk, err, sizeof(err));
+	assert_non_null(r->dkim);
+	r->env.ctx.dkim = r->dkim;
+	r->env.ctx.policy = &r->policy;
+	assert_true(am_ip_parse(client, strlen(client), &ip));
+	r->conn = am_conn_new(&r->env.ctx, &ip, NULL);
+	assert_non_null(r->conn);
+	am_conn_helo(r->conn, "mail.example.com");
+	r->msg = am_msg_new(r->conn, true);
+	assert_non_null(r->msg);
+	am_msg_mail_from(r->msg, mail_from);
+	eml = am_eml_new(r->msg);
+	am_eml_feed(eml, message, strlen(message));
+	am_eml_end(eml);
+	am_eml_free(eml);
+	r->v = am_msg_finish(r->msg);
+	assert_non_null(r->v->authres);
+}
+
+static void
+run_init(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	test_env_init(&r->env, zone_text);
+	am_policy_defaults(&r->policy);
+}
+
+static void
+run_free(struct run *r)
+{
+	am_msg_free(r->msg);
+	am_conn_free(r->conn);
+	am_dkim_lib_free(r->dkim);
+	test_env_free(&r->env);
+}
+
+static void
+contains(const char *hay, const char *needle)
+{
+	if (hay == NULL || strstr(hay, needle) == NULL)
+		fail_msg("\"%s\" lacks \"%s\"", hay, needle);
+}
+
+static const char *
+tag_subject(const char *m)
+{
+	static char out[8192];
+	const char *s = strstr(m, "Subject: ");
+
+	snprintf(out, sizeof(out), "%.*sSubject: [EXTERNAL] %s",
+	    (int)(s - m), m, s + 9);
+	return out;
+}
+
+static const char *
+append_footer(const char *m)
+{
+	static char out[8192];
+
+	snprintf(out, sizeof(out), "%s-- \r\nSent through a list\r\n", m);
+	return out;
+}
+
+static void
+message_esp_mail_from_with_aligned_dkim_passes(void **state)
+{
+	struct run r;
+	char *m = signed_message(NULL);
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "198.51.100.9", "<bounce-123@esp.example>", m);
+	assert_int_equal(r.v->spf.result, AM_RESULT_PASS);
+	assert_int_equal(r.v->dkim.sigs[0].result, AM_RESULT_PASS);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_PASS);
+	contains(r.v->authors[0].dmarc.reason, "SPF pass for esp.example is "
+	    "not aligned with header.from example.com; DKIM d=example.com "
+	    "passed and is aligned");
+	assert_int_equal(r.v->decision.action, AM_ACTION_ACCEPT);
+	contains(r.v->authres, "dkim=pass (2048-bit key) header.d=example.com");
+	contains(r.v->authres, "dmarc=pass (p=reject) header.from=example.com");
+	run_free(&r);
+	free(m);
+}
+
+static void
+message_subject_tagged_in_transit_fails_dmarc(void **state)
+{
+	struct run r;
+	char *m = signed_message(tag_subject);
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "198.51.100.9", "<bounce-123@esp.example>", m);
+	assert_int_equal(r.v->dkim.sigs[0].result, AM_RESULT_FAIL);
+	assert_int_equal(r.v->dkim.sigs[0].why, AM_DKIM_BAD_SIGNATURE);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_FAIL);
+	contains(r.v->authors[0].dmarc.reason, "SPF pass for esp.example is "
+	    "not aligned with header.from example.com; DKIM d=example.com "
+	    "failed: ");
+	assert_int_equal(r.v->decision.action, AM_ACTION_REJECT);
+	assert_string_equal(r.v->decision.rule, "dmarc-reject");
+	contains(r.v->authres, "policy.dmarc=reject");
+	run_free(&r);
+	free(m);
+}
+
+static void
+message_body_changed_in_transit_names_the_body_hash(void **state)
+{
+	struct run r;
+	char *m = signed_message(append_footer);
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "198.51.100.9", "<bounce-123@esp.example>", m);
+	assert_int_equal(r.v->dkim.sigs[0].why, AM_DKIM_BODY_CHANGED);
+	contains(r.v->authors[0].dmarc.reason, "DKIM d=example.com failed: "
+	    "body hash did not verify");
+	run_free(&r);
+	free(m);
+}
+
+static void
+message_forwarded_spf_fail_dkim_intact_passes(void **state)
+{
+	struct run r;
+	char *m = signed_message(NULL);
+
+	(void)state;
+	run_init(&r);
+	/* a forwarder at 203.0.113.5 keeps the original MAIL FROM */
+	run_message(&r, "203.0.113.5", "<news@example.com>", m);
+	assert_int_equal(r.v->spf.result, AM_RESULT_FAIL);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_PASS);
+	assert_int_equal(r.v->decision.action, AM_ACTION_ACCEPT);
+	run_free(&r);
+	free(m);
+}
+
+static void
+message_custom_mail_from_subdomain_aligns(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "192.0.2.7", "<b@bounce.example.com>", base_message);
+	assert_int_equal(r.v->spf.result, AM_RESULT_PASS);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_PASS);
+	assert_string_equal(r.v->authors[0].dmarc.aligned_by,
+	    "SPF bounce.example.com");
+	contains(r.v->authres, "iprev=pass (mail.example.com) "
+			       "policy.iprev=192.0.2.7");
+	contains(r.v->authres, "dkim=none (no signature)");
+	run_free(&r);
+}
+
+static void
+message_spoof_is_rejected_and_forged_authres_removed(void **state)
+{
+	static const char spoof[] =
+	    "Authentication-Results: mx.test.example; dmarc=pass "
+	    "header.from=example.com\r\n"
+	    "Authentication-Results: upstream.example; spf=pass\r\n"
+	    "Authentication-Results: (forged) \"MX.TEST.EXAMPLE\"; dkim=pass\r\n"
+	    "From: CEO <ceo@example.com>\r\n"
+	    "Subject: wire transfer\r\n\r\nPay now.\r\n";
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<x@evil.example>", spoof);
+	/* what the forged headers said changed nothing */
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_FAIL);
+	assert_int_equal(r.v->decision.action, AM_ACTION_REJECT);
+	/* the first and third A-R claim our id; the second is kept */
+	assert_int_equal(r.v->nforged, 2);
+	assert_int_equal(r.v->forged[0], 1);
+	assert_int_equal(r.v->forged[1], 3);
+	run_free(&r);
+}
+
+static void
+message_several_from_domains_take_the_strictest(void **state)
+{
+	static const char m[] =
+	    "From: a@other.example, b@example.com\r\n\r\nx\r\n";
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<x@evil.example>", m);
+	assert_int_equal(r.v->nauthors, 2);
+	assert_int_equal(r.v->authors[0].action, AM_ACTION_QUARANTINE);
+	assert_int_equal(r.v->authors[1].action, AM_ACTION_REJECT);
+	assert_int_equal(r.v->decision.action, AM_ACTION_REJECT);
+	contains(r.v->authres, "header.from=other.example");
+	contains(r.v->authres, "header.from=example.com");
+	run_free(&r);
+}
+
+static void
+message_malformed_from_is_read_leniently(void **state)
+{
+	static const char m[] =
+	    "From: \"CEO\" <ceo@example.com\r\n\r\nx\r\n";
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<x@evil.example>", m);
+	assert_int_equal(r.v->from, AM_FROM_MALFORMED);
+	assert_int_equal(r.v->nauthors, 1);
+	assert_string_equal(r.v->authors[0].dmarc.author_domain, "example.com");
+	assert_int_equal(r.v->decision.action, AM_ACTION_REJECT);
+	run_free(&r);
+}
+
+static void
+message_without_from_is_permerror_and_accepted(void **state)
+{
+	static const char m[] = "Subject: no author\r\n\r\nx\r\n";
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<x@evil.example>", m);
+	assert_int_equal(r.v->from, AM_FROM_MISSING);
+	assert_int_equal(r.v->decision.action, AM_ACTION_ACCEPT);
+	contains(r.v->authres, "dmarc=permerror (no From header field)");
+	run_free(&r);
+}
+
+static void
+message_trusted_client_is_not_rejected(void **state)
+{
+	static const char spoof[] = "From: ceo@example.com\r\n\r\nx\r\n";
+	struct am_cidr lan;
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	assert_true(am_cidr_parse("203.0.113.0/24", 14, &lan));
+	r.policy.trusted_networks = &lan;
+	r.policy.ntrusted_networks = 1;
+	run_message(&r, "203.0.113.5", "<x@evil.example>", spoof);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_FAIL);
+	assert_int_equal(r.v->decision.action, AM_ACTION_ACCEPT);
+	assert_string_equal(r.v->decision.rule, "trusted-network");
+	contains(r.v->authres, "policy.dmarc=none");
+	run_free(&r);
+}
+
+static void
+message_authenticated_submission_is_not_rejected(void **state)
+{
+	static const char spoof[] = "From: ceo@example.com\r\n\r\nx\r\n";
+	struct am_dkim_options dk;
+	struct am_eml *eml;
+	struct am_ip ip;
+	struct run r;
+	char err[128];
+
+	(void)state;
+	run_init(&r);
+	memset(&dk, 0, sizeof(dk));
+	r.dkim = am_dkim_lib_new(&dk, err, sizeof(err));
+	r.env.ctx.dkim = r.dkim;
+	r.env.ctx.policy = &r.policy;
+	assert_true(am_ip_parse("198.51.100.77", 13, &ip));
+	r.conn = am_conn_new(&r.env.ctx, &ip, NULL);
+	r.msg = am_msg_new(r.conn, false);
+	am_msg_auth(r.msg, "alice");
+	am_msg_mail_from(r.msg, "<ceo@example.com>");
+	eml = am_eml_new(r.msg);
+	am_eml_feed(eml, spoof, strlen(spoof));
+	am_eml_end(eml);
+	am_eml_free(eml);
+	r.v = am_msg_finish(r.msg);
+	assert_int_equal(r.v->decision.action, AM_ACTION_ACCEPT);
+	assert_string_equal(r.v->decision.rule, "authenticated");
+	run_free(&r);
+}
+
+static void
+message_dmarc_dns_timeout_follows_temperror_setting(void **state)
+{
+	static const char m[] = "From: a@slow.example\r\n\r\nx\r\n";
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<a@slow.example>", m);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_TEMPERROR);
+	assert_int_equal(r.v->decision.action, AM_ACTION_ACCEPT);
+	run_free(&r);
+
+	run_init(&r);
+	r.policy.on_temperror = AM_ACTION_TEMPFAIL;
+	run_message(&r, "203.0.113.5", "<a@slow.example>", m);
+	assert_int_equal(r.v->decision.action, AM_ACTION_TEMPFAIL);
+	assert_string_equal(r.v->decision.rule, "dmarc-temperror");
+	run_free(&r);
+}
+
+static void
+message_body_is_not_wanted_without_signatures(void **state)
+{
+	struct run r;
+	char *m = signed_message(NULL);
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "192.0.2.7", "<a@example.com>", base_message);
+	assert_false(am_msg_wants_body(r.msg));
+	run_free(&r);
+	run_init(&r);
+	run_message(&r, "192.0.2.7", "<a@example.com>", m);
+	assert_int_equal(r.v->dkim.count, 1);
+	run_free(&r);
+	free(m);
+}
+
+static void
+message_header_is_rendered_exactly(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "192.0.2.7", "<b@bounce.example.com>", base_message);
+	assert_string_equal(r.v->authres,
+	    "mx.test.example;\n"
+	    "\tiprev=pass (mail.example.com) policy.iprev=192.0.2.7;\n"
+	    "\tspf=pass (matched ip4:192.0.2.0/24 in the SPF record of "
+	    "bounce.example.com)\n"
+	    "\tsmtp.mailfrom=bounce.example.com;\n"
+	    "\tdkim=none (no signature);\n"
+	    "\tdmarc=pass (p=reject) header.from=example.com policy.dmarc=none");
+	assert_string_equal(r.v->summary, "ip=192.0.2.7 from=example.com "
+	    "spf=pass dmarc=pass action=accept rule=dmarc-pass");
+	run_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(message_esp_mail_from_with_aligned_dkim_passes),
+		cmocka_unit_test(message_subject_tagged_in_transit_fails_dmarc),
+		cmocka_unit_test(
+		    message_body_changed_in_transit_names_the_body_hash),
+		cmocka_unit_test(message_forwarded_spf_fail_dkim_intact_passes),
+		cmocka_unit_test(message_custom_mail_from_subdomain_aligns),
+		cmocka_unit_test(
+		    message_spoof_is_rejected_and_forged_authres_removed),
+		cmocka_unit_test(
+		    message_several_from_domains_take_the_strictest),
+		cmocka_unit_test(message_malformed_from_is_read_leniently),
+		cmocka_unit_test(message_without_from_is_permerror_and_accepted),
+		cmocka_unit_test(message_trusted_client_is_not_rejected),
+		cmocka_unit_test(
+		    message_authenticated_submission_is_not_rejected),
+		cmocka_unit_test(
+		    message_dmarc_dns_timeout_follows_temperror_setting),
+		cmocka_unit_test(message_body_is_not_wanted_without_signatures),
+		cmocka_unit_test(message_header_is_rendered_exactly),
+	};
+	return cmocka_run_group_tests_name("message", tests, setup, teardown);
+}
