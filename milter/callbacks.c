@@ -32,6 +32,7 @@ struct session {
 	struct am_msg *msg;
 	unsigned long nr;   /* steps negotiated as no-reply (SMFIP_NR_*) */
 	bool skip_ok;	    /* SMFIS_SKIP negotiated */
+	bool leadspc;	    /* SMFIP_HDR_LEADSPC negotiated */
 	char client[AM_IP_STRLEN];
 	char qid[64];
 };
@@ -84,7 +85,8 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf2 = *pf3 = 0;
 	s->nr = *pf1 & nr;
 	s->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
-	if ((*pf1 & SMFIP_HDR_LEADSPC) == 0)
+	s->leadspc = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
+	if (!s->leadspc)
 		log_msg(AM_LOG_WARNING, "the MTA cannot send header values as "
 		    "received (SMFIP_HDR_LEADSPC): DKIM simple header "
 		    "canonicalization may fail");
@@ -239,7 +241,7 @@ cb_eom(SMFICTX *ctx)
 		end_message(s);
 		return SMFIS_TEMPFAIL;
 	}
-	r = reply_apply(ctx, s->rt, v);
+	r = reply_apply(ctx, s->rt, v, s->leadspc);
 	log_verdict(s, v, r);
 	end_message(s);
 	return r;

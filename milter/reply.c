@@ -8,6 +8,7 @@
 #include "autoconfig.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -59,15 +60,16 @@ set_reply(SMFICTX *ctx, const char *reply, const char *domain,
 }
 
 static sfsistat
-quarantine(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v)
+quarantine(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v,
+    bool leadspc)
 {
 	char why[256];
 
-	snprintf(why, sizeof(why), "DMARC quarantine for %s (%s)",
-	    decisive_domain(v), v->decision.rule);
+	snprintf(why, sizeof(why), "%sDMARC quarantine for %s (%s)",
+	    leadspc ? " " : "", decisive_domain(v), v->decision.rule);
 	switch (rt->cfg->quarantine) {
 	case AM_QUARANTINE_HOLD:
-		if (smfi_quarantine(ctx, why) != MI_SUCCESS)
+		if (smfi_quarantine(ctx, why + (leadspc ? 1 : 0)) != MI_SUCCESS)
 			return SMFIS_TEMPFAIL;
 		break;
 	case AM_QUARANTINE_HEADER:
@@ -81,8 +83,28 @@ quarantine(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v)
 	return SMFIS_ACCEPT;
 }
 
+/* Inserts our header at the top (RFC 8601 placement). */
+static bool
+insert_authres(SMFICTX *ctx, const char *value, bool leadspc)
+{
+	char *text;
+	int rc;
+
+	if (!leadspc)
+		return smfi_insheader(ctx, 0, "Authentication-Results",
+			   (char *)value) == MI_SUCCESS;
+	if ((text = malloc(strlen(value) + 2)) == NULL)
+		return false;
+	text[0] = ' ';
+	memcpy(text + 1, value, strlen(value) + 1);
+	rc = smfi_insheader(ctx, 0, "Authentication-Results", text);
+	free(text);
+	return rc == MI_SUCCESS;
+}
+
 sfsistat
-reply_apply(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v)
+reply_apply(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v,
+    bool leadspc)
 {
 	size_t i;
 
@@ -93,8 +115,7 @@ reply_apply(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v)
 		if (smfi_chgheader(ctx, "Authentication-Results",
 			(int)v->forged[i - 1], NULL) != MI_SUCCESS)
 			return SMFIS_TEMPFAIL;
-	if (smfi_insheader(ctx, 0, "Authentication-Results",
-		(char *)v->authres) != MI_SUCCESS)
+	if (!insert_authres(ctx, v->authres, leadspc))
 		return SMFIS_TEMPFAIL;
 	switch (v->decision.action) {
 	case AM_ACTION_REJECT:
@@ -104,7 +125,7 @@ reply_apply(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v)
 		return set_reply(ctx, rt->cfg->temperror_reply,
 		    decisive_domain(v), SMFIS_TEMPFAIL);
 	case AM_ACTION_QUARANTINE:
-		return quarantine(ctx, rt, v);
+		return quarantine(ctx, rt, v, leadspc);
 	case AM_ACTION_ACCEPT:
 		break;
 	}

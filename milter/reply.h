@@ -12,8 +12,10 @@
 #include "runtime.h"
 
 /* Applies v to the message of ctx; returns the SMFIS_* for end of
- * message.  A failed libmilter call defers the message (nothing lost). */
+ * message.  A failed libmilter call defers the message (nothing lost).
+ * leadspc: SMFIP_HDR_LEADSPC was negotiated, so the values of headers we
+ * add carry their own leading space. */
 sfsistat reply_apply(SMFICTX *ctx, const struct runtime *rt,
-    const struct am_verdict *v);
+    const struct am_verdict *v, bool leadspc);
 
 #endif
