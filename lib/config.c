@@ -2,11 +2,12 @@
  * config.c - reading /etc/authmilter.conf (see config.h).
  *
  * The table below is the single source of truth for every key: its
- * section, type, default (in configuration syntax, parsed by the same
- * code as the file), bounds, and where it is stored.  libconfuse does the
- * lexing and reports unknown keys with their line; each value goes
- * through a validating callback, so a bad one is refused at its line too.
- * Defaults are applied afterwards, from the table.
+ * section, type, default (in configuration syntax, stored by the same
+ * code as a value from the file), bounds, and where it is stored.
+ * libconfuse does the lexing and reports unknown keys with their line;
+ * each value goes through a validating callback, so a bad one is refused
+ * at its line too.  Defaults are applied afterwards, from the table.
+ * Checking and storing values is config_values.c.
  */
 #include "autoconfig.h"
 
@@ -15,37 +16,11 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <confuse.h>
 
-#include "config.h"
+#include "config_internal.h"
 #include "domain.h"
-
-enum ktype {
-	K_STR,	       /* any string */
-	K_UINT,	       /* min..max */
-	K_BOOL,
-	K_ENUM,	       /* one of choices[], stored as values[i] */
-	K_WORD,	       /* one of choices[], stored as the string */
-	K_MODE,	       /* octal file mode */
-	K_SOCKET,      /* inet:PORT@HOST, inet6:PORT@HOST, unix:PATH */
-	K_REPLY,       /* an SMTP reply of class min ("550 5.7.1 ...") */
-	K_FIELDNAME,   /* a header field name */
-	K_STR_LIST,
-	K_DOMAIN_LIST, /* domain names, lower-cased */
-	K_CIDR_LIST,
-};
-
-struct key {
-	const char *section, *name;
-	enum ktype type;
-	const char *def; /* lists: items separated by ", " */
-	size_t off;
-	unsigned min, max;
-	const char *const *choices;
-	const int *values;
-};
 
 static const char *const log_levels[] = {"err", "warning", "notice",
     "info", "debug", NULL};
@@ -63,6 +38,12 @@ static const int temperror_actions_values[] = {AM_ACTION_ACCEPT, AM_ACTION_TEMPF
 static const char *const from_actions[] = {"accept", "quarantine", "reject",
     NULL};
 static const int from_actions_values[] = {AM_ACTION_ACCEPT, AM_ACTION_QUARANTINE,
+    AM_ACTION_REJECT};
+static const char *const modes[] = {"reject", "quarantine", "none", NULL};
+static const int modes_values[] = {AM_MODE_REJECT, AM_MODE_QUARANTINE,
+    AM_MODE_NONE};
+static const char *const pin_actions[] = {"quarantine", "reject", NULL};
+static const int pin_actions_values[] = {AM_ACTION_QUARANTINE,
     AM_ACTION_REJECT};
 static const char *const multi_from[] = {"evaluate", "quarantine", "reject",
     NULL};
@@ -114,8 +95,8 @@ static const struct key keys[] = {
 	{.section = "dkim", .name = "min_key_bits", .type = K_UINT,
 	    .def = "1024", .off = OFF(dkim_min_key_bits), .min = 1024,
 	    .max = 16384},
-	{.section = "dmarc", .name = "enforce", .type = K_BOOL, .def = "true",
-	    .off = OFF(policy.enforce)},
+	{.section = "dmarc", .name = "mode", .type = K_ENUM, .def = "reject",
+	    .off = OFF(policy.mode), CHOICES(modes)},
 	{.section = "dmarc", .name = "reject_reply", .type = K_REPLY,
 	    .def = "550 5.7.1 Unauthenticated email from %s is not accepted "
 		   "due to its DMARC policy",
@@ -141,6 +122,19 @@ static const struct key keys[] = {
 	    CHOICES(from_actions)},
 	{.section = "dmarc", .name = "no_from", .type = K_ENUM, .def = "accept",
 	    .off = OFF(policy.on_no_author), CHOICES(from_actions)},
+	{.section = "policy", .name = "forwarders", .type = K_FORWARDER_LIST,
+	    .def = "", .off = OFF(forwarders)},
+	{.section = "policy", .name = "verdict_header", .type = K_FIELDNAME,
+	    .def = "", .off = OFF(verdict_header), .empty_ok = true},
+	{.section = "policy", .name = "required_headers", .type = K_FIELD_LIST,
+	    .def = "", .off = OFF(required_headers)},
+	{.section = "policy", .name = "single_headers", .type = K_FIELD_LIST,
+	    .def = "Date, From, Sender, Reply-To, To, Cc, Bcc, Message-ID, "
+		   "In-Reply-To, References, Subject",
+	    .off = OFF(single_headers)},
+	{.section = "policy", .name = "header_action", .type = K_ENUM,
+	    .def = "accept", .off = OFF(policy.on_header_problem),
+	    CHOICES(from_actions)},
 	{.section = "policy", .name = "trusted_networks", .type = K_CIDR_LIST,
 	    .def = "127.0.0.0/8, ::1/128", .off = OFF(trusted_networks)},
 	{.section = "policy", .name = "trust_authenticated", .type = K_BOOL,
@@ -155,6 +149,13 @@ static const struct key keys[] = {
 	    .type = K_DOMAIN_LIST, .def = "", .off = OFF(authres_remove_ids)},
 	{.section = "policy", .name = "authres_remove_all", .type = K_BOOL,
 	    .def = "false", .off = OFF(authres_remove_all)},
+	/* titled sections: stored by fill_titled(), off is unused */
+	{.section = "domain", .name = "mode", .type = K_ENUM, .def = NULL,
+	    CHOICES(modes), .titled = true},
+	{.section = "pin", .name = "networks", .type = K_CIDR_LIST,
+	    .def = NULL, .titled = true},
+	{.section = "pin", .name = "action", .type = K_ENUM, .def = "reject",
+	    CHOICES(pin_actions), .titled = true},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -162,7 +163,8 @@ static const struct key keys[] = {
 _Static_assert(sizeof(enum am_log_level) == sizeof(int) &&
 	sizeof(enum am_action) == sizeof(int) &&
 	sizeof(enum am_quarantine_mode) == sizeof(int) &&
-	sizeof(enum am_multi_from) == sizeof(int),
+	sizeof(enum am_multi_from) == sizeof(int) &&
+	sizeof(enum am_dmarc_mode) == sizeof(int),
     "enums are stored through int *");
 
 size_t
@@ -188,264 +190,6 @@ find_key(const char *section, const char *name)
 		    strcmp(keys[i].name, name) == 0)
 			return &keys[i];
 	return NULL;
-}
-
-/*
- * Values: each check writes a reason into why (and returns false) or
- * stores the value (when cfg is not NULL).
- */
-
-static bool
-check_socket(const char *v, const char **why)
-{
-	const char *at;
-	char *end;
-	long port;
-
-	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0) {
-		if (strchr(v, ':')[1] != '/') {
-			*why = "a unix socket needs an absolute path";
-			return false;
-		}
-		return true;
-	}
-	if (strncmp(v, "inet:", 5) != 0 && strncmp(v, "inet6:", 6) != 0) {
-		*why = "expected inet:PORT@HOST, inet6:PORT@HOST or unix:PATH";
-		return false;
-	}
-	errno = 0;
-	port = strtol(strchr(v, ':') + 1, &end, 10);
-	at = end;
-	if (errno != 0 || port < 1 || port > 65535 ||
-	    (*at != '\0' && *at != '@') || (*at == '@' && at[1] == '\0')) {
-		*why = "the port must be 1 to 65535, optionally @HOST";
-		return false;
-	}
-	return true;
-}
-
-/* "550 5.7.1 text": the class digit, an enhanced status code with the
- * same class (RFC 3463), text with at most one %s and no other %. */
-static bool
-check_reply(const char *v, unsigned class, const char **why)
-{
-	const char *p;
-	int strings = 0;
-
-	if (strlen(v) < 5 || v[0] != (char)('0' + class) || v[1] < '0' ||
-	    v[1] > '5' || v[2] < '0' || v[2] > '9' || v[3] != ' ') {
-		*why = class == 5 ? "expected a 5xx reply: \"550 5.7.1 text\"" :
-				    "expected a 4xx reply: \"451 4.7.5 text\"";
-		return false;
-	}
-	if (v[4] != (char)('0' + class) || v[5] != '.' ||
-	    strspn(v + 6, "0123456789.") < 3 || strchr(v + 4, ' ') == NULL) {
-		*why = "the reply code must be followed by an enhanced status "
-		       "code of the same class (RFC 3463) and text";
-		return false;
-	}
-	for (p = v; (p = strchr(p, '%')) != NULL; p += 2)
-		if (p[1] == 's')
-			strings++;
-		else if (p[1] != '%') {
-			*why = "the only % directives allowed are %s (the "
-			       "domain, once) and %%";
-			return false;
-		}
-	if (strings > 1) {
-		*why = "%s (the domain) may appear once";
-		return false;
-	}
-	for (p = v; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e) {
-			*why = "the reply must be printable ASCII";
-			return false;
-		}
-	return true;
-}
-
-static bool
-check_fieldname(const char *v, const char **why)
-{
-	const char *p;
-
-	for (p = v; *p != '\0'; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == ':')
-			break;
-	if (*v == '\0' || *p != '\0') {
-		*why = "a header field name: printable ASCII, no ':' or space";
-		return false;
-	}
-	return true;
-}
-
-/* Checks one scalar value of key k; stores it when cfg != NULL. */
-static bool
-scalar(const struct key *k, const char *v, struct am_config *cfg,
-    const char **why)
-{
-	void *slot = cfg != NULL ? (char *)cfg + k->off : NULL;
-	char *end;
-	unsigned long n;
-	size_t i;
-
-	switch (k->type) {
-	case K_ENUM:
-	case K_WORD:
-		for (i = 0; k->choices[i] != NULL; i++)
-			if (strcasecmp(v, k->choices[i]) == 0)
-				break;
-		if (k->choices[i] == NULL) {
-			*why = "not one of the allowed values";
-			return false;
-		}
-		if (k->type == K_WORD)
-			v = k->choices[i];
-		else {
-			if (slot != NULL)
-				*(int *)slot = k->values[i];
-			return true;
-		}
-		break;
-	case K_MODE:
-		errno = 0;
-		n = strtoul(v, &end, 8);
-		if (*v == '\0' || *end != '\0' || errno != 0 || n > 0777) {
-			*why = "an octal file mode such as 0660";
-			return false;
-		}
-		if (slot != NULL)
-			*(unsigned *)slot = (unsigned)n;
-		return true;
-	case K_SOCKET:
-		if (!check_socket(v, why))
-			return false;
-		break;
-	case K_REPLY:
-		if (!check_reply(v, k->min, why))
-			return false;
-		break;
-	case K_FIELDNAME:
-		if (!check_fieldname(v, why))
-			return false;
-		break;
-	default:
-		break;
-	}
-	if (slot != NULL && (*(char **)slot = strdup(v)) == NULL) {
-		*why = "out of memory";
-		return false;
-	}
-	return true;
-}
-
-/* Checks one list item of key k. */
-static bool
-item(const struct key *k, const char *v, struct am_cidr *cidr,
-    const char **why)
-{
-	struct am_cidr tmp;
-
-	if (k->type == K_CIDR_LIST &&
-	    !am_cidr_parse(v, strlen(v), cidr != NULL ? cidr : &tmp)) {
-		*why = "not a network (192.0.2.0/24, 2001:db8::/32 or an "
-		       "address)";
-		return false;
-	}
-	if (k->type == K_DOMAIN_LIST && !am_domain_valid(v, strlen(v))) {
-		*why = "not a domain name";
-		return false;
-	}
-	if (*v == '\0') {
-		*why = "an empty item";
-		return false;
-	}
-	return true;
-}
-
-static bool
-store_list(const struct key *k, char **items, size_t n, struct am_config *cfg,
-    const char **why)
-{
-	void *slot = (char *)cfg + k->off;
-	size_t i;
-
-	if (k->type == K_CIDR_LIST) {
-		struct am_cidr_list *l = slot;
-
-		if (n > 0 && (l->v = calloc(n, sizeof(*l->v))) == NULL)
-			goto enomem;
-		for (i = 0; i < n; i++)
-			if (!item(k, items[i], &l->v[l->n++], why))
-				return false;
-		return true;
-	}
-	{
-		struct am_str_list *l = slot;
-
-		if (n > 0 && (l->v = calloc(n, sizeof(*l->v))) == NULL)
-			goto enomem;
-		for (i = 0; i < n; i++) {
-			if (!item(k, items[i], NULL, why))
-				return false;
-			if ((l->v[l->n++] = strdup(items[i])) == NULL)
-				goto enomem;
-			if (k->type == K_DOMAIN_LIST) {
-				char *p;
-
-				for (p = l->v[l->n - 1]; *p != '\0'; p++)
-					if (*p >= 'A' && *p <= 'Z')
-						*p = (char)(*p - 'A' + 'a');
-			}
-		}
-	}
-	return true;
-enomem:
-	*why = "out of memory";
-	return false;
-}
-
-/* Splits a default list ("a, b") into items; at most 16. */
-static size_t
-split_default(char *text, char **items)
-{
-	size_t n = 0;
-	char *p = text, *comma;
-
-	while (*p != '\0' && n < 16) {
-		while (*p == ' ')
-			p++;
-		items[n++] = p;
-		if ((comma = strchr(p, ',')) == NULL)
-			break;
-		*comma = '\0';
-		p = comma + 1;
-	}
-	return n;
-}
-
-static bool
-apply_default(const struct key *k, struct am_config *cfg, const char **why)
-{
-	char buf[256], *items[16];
-
-	switch (k->type) {
-	case K_UINT:
-		*(unsigned *)((char *)cfg + k->off) =
-		    (unsigned)strtoul(k->def, NULL, 10);
-		return true;
-	case K_BOOL:
-		*(bool *)((char *)cfg + k->off) = strcmp(k->def, "true") == 0;
-		return true;
-	case K_STR_LIST:
-	case K_DOMAIN_LIST:
-	case K_CIDR_LIST:
-		snprintf(buf, sizeof(buf), "%s", k->def);
-		return store_list(k, items, split_default(buf, items), cfg,
-		    why);
-	default:
-		return scalar(k, k->def, cfg, why);
-	}
 }
 
 /*
@@ -493,13 +237,10 @@ validate(cfg_t *sec, cfg_opt_t *opt)
 	unsigned i, n = cfg_opt_size(opt);
 	long num;
 
-	if (k == NULL)
-		return 0;
-	for (i = 0; i < n; i++) {
-		switch (k->type) {
-		case K_BOOL:
+	for (i = 0; k != NULL && i < n; i++) {
+		if (k->type == K_BOOL)
 			continue;
-		case K_UINT:
+		if (k->type == K_UINT) {
 			num = cfg_opt_getnint(opt, i);
 			if (num < (long)k->min || num > (long)k->max) {
 				cfg_error(sec, "%s.%s: must be %u to %u",
@@ -507,15 +248,9 @@ validate(cfg_t *sec, cfg_opt_t *opt)
 				return -1;
 			}
 			continue;
-		default:
-			break;
 		}
-		v = cfg_opt_getnstr(opt, i);
-		if (v == NULL)
-			continue;
-		if ((k->type == K_STR_LIST || k->type == K_DOMAIN_LIST ||
-			k->type == K_CIDR_LIST) ? !item(k, v, NULL, &why) :
-						  !scalar(k, v, NULL, &why)) {
+		if ((v = cfg_opt_getnstr(opt, i)) != NULL &&
+		    !config_check(k, v, &why)) {
 			cfg_error(sec, "%s.%s: \"%s\": %s", k->section, k->name,
 			    v, why);
 			return -1;
@@ -529,109 +264,189 @@ make_opt(const struct key *k)
 {
 	cfg_opt_t o;
 
-	switch (k->type) {
-	case K_UINT:
+	if (k->type == K_UINT)
 		o = (cfg_opt_t)CFG_INT(k->name, 0, CFGF_NODEFAULT);
-		break;
-	case K_BOOL:
+	else if (k->type == K_BOOL)
 		o = (cfg_opt_t)CFG_BOOL(k->name, cfg_false, CFGF_NODEFAULT);
-		break;
-	case K_STR_LIST:
-	case K_DOMAIN_LIST:
-	case K_CIDR_LIST:
+	else if (config_is_list(k->type))
 		o = (cfg_opt_t)CFG_STR_LIST(k->name, NULL, CFGF_NODEFAULT);
-		break;
-	default:
+	else
 		o = (cfg_opt_t)CFG_STR(k->name, NULL, CFGF_NODEFAULT);
-		break;
-	}
 	o.validcb = validate;
 	return o;
 }
 
 static const char *const sections[] = {"milter", "dns", "spf", "dkim",
-    "dmarc", "policy"};
+    "dmarc", "policy", "domain", "pin"};
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* The options of each section, then the root; all from the table. */
 struct schema {
 	cfg_opt_t opts[NSECTIONS][NKEYS + 1];
-	cfg_opt_t root[NSECTIONS + 1];
+	cfg_opt_t root[NSECTIONS + 2];
 };
 
 static void
 build_schema(struct schema *s)
 {
 	size_t i, j, n;
+	bool titled;
 
 	for (i = 0; i < NSECTIONS; i++) {
+		titled = false;
 		for (j = 0, n = 0; j < NKEYS; j++)
-			if (strcmp(keys[j].section, sections[i]) == 0)
+			if (strcmp(keys[j].section, sections[i]) == 0) {
 				s->opts[i][n++] = make_opt(&keys[j]);
+				titled = keys[j].titled;
+			}
 		s->opts[i][n] = (cfg_opt_t)CFG_END();
 		s->root[i] = (cfg_opt_t)CFG_SEC(sections[i], s->opts[i],
-		    CFGF_NONE);
+		    titled ? CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES :
+			     CFGF_NONE);
 	}
-	s->root[NSECTIONS] = (cfg_opt_t)CFG_END();
+	/* include("file"): rules (pins, domains) kept in files of their
+	 * own are read again on every reload. */
+	s->root[NSECTIONS] = (cfg_opt_t)CFG_FUNC("include", cfg_include);
+	s->root[NSECTIONS + 1] = (cfg_opt_t)CFG_END();
 }
 
-/* Takes the value of key k from the parsed file, or its default. */
+/* The values of key k in section sec (a string list), or the default. */
 static bool
-take(cfg_t *root, const struct key *k, struct am_config *cfg,
-    const char **why)
+take(cfg_t *sec, const struct key *k, void *slot, const char **why)
 {
-	cfg_t *sec = cfg_getsec(root, k->section);
 	cfg_opt_t *opt = sec != NULL ? cfg_getopt(sec, k->name) : NULL;
 	unsigned n = opt != NULL ? cfg_opt_size(opt) : 0, i;
 	char **items;
 	bool ok;
 
-	if (n == 0)
-		return apply_default(k, cfg, why);
-	switch (k->type) {
-	case K_UINT:
-		*(unsigned *)((char *)cfg + k->off) =
-		    (unsigned)cfg_opt_getnint(opt, 0);
-		return true;
-	case K_BOOL:
-		*(bool *)((char *)cfg + k->off) = cfg_opt_getnbool(opt, 0);
-		return true;
-	case K_STR_LIST:
-	case K_DOMAIN_LIST:
-	case K_CIDR_LIST:
-		if ((items = calloc(n, sizeof(*items))) == NULL) {
-			*why = "out of memory";
+	if (n == 0) {
+		if (k->def == NULL) {
+			*why = "is required";
 			return false;
 		}
-		for (i = 0; i < n; i++)
-			items[i] = cfg_opt_getnstr(opt, i);
-		ok = store_list(k, items, n, cfg, why);
-		free(items);
-		return ok;
-	default:
-		return scalar(k, cfg_opt_getnstr(opt, 0), cfg, why);
+		return config_store_default(k, slot, why);
 	}
+	if (k->type == K_UINT) {
+		*(unsigned *)slot = (unsigned)cfg_opt_getnint(opt, 0);
+		return true;
+	}
+	if (k->type == K_BOOL) {
+		*(bool *)slot = cfg_opt_getnbool(opt, 0);
+		return true;
+	}
+	if (!config_is_list(k->type))
+		return config_store_scalar(k, cfg_opt_getnstr(opt, 0), slot,
+		    why);
+	if ((items = calloc(n, sizeof(*items))) == NULL) {
+		*why = "out of memory";
+		return false;
+	}
+	for (i = 0; i < n; i++)
+		items[i] = cfg_opt_getnstr(opt, i);
+	ok = config_store_list(k, items, n, slot, why);
+	free(items);
+	return ok;
+}
+
+/* The title of a domain or pin section, lower-cased; NULL if invalid. */
+static char *
+title_domain(cfg_t *sec)
+{
+	const char *t = cfg_title(sec);
+	char *d, *p;
+
+	if (t == NULL || !am_domain_valid(t, strlen(t)) ||
+	    (d = strdup(t)) == NULL)
+		return NULL;
+	for (p = d; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return d;
+}
+
+static bool
+fill_domains(cfg_t *root, struct am_config *cfg, const char **why,
+    const char **where)
+{
+	unsigned n = cfg_size(root, "domain"), i;
+	struct am_domain_mode *dm;
+
+	if (n > 0 && (cfg->domain_modes = calloc(n, sizeof(*dm))) == NULL)
+		return (*why = "out of memory") == NULL;
+	for (i = 0; i < n; i++, cfg->ndomain_modes++) {
+		cfg_t *sec = cfg_getnsec(root, "domain", i);
+
+		dm = &cfg->domain_modes[i];
+		*where = cfg_title(sec);
+		if ((dm->domain = title_domain(sec)) == NULL)
+			return (*why = "not a domain name") == NULL;
+		if (!take(sec, find_key("domain", "mode"), &dm->mode, why))
+			return false;
+	}
+	return true;
+}
+
+static bool
+fill_pins(cfg_t *root, struct am_config *cfg, const char **why,
+    const char **where)
+{
+	unsigned n = cfg_size(root, "pin"), i;
+	struct am_pin *p;
+
+	if (n > 0 && ((cfg->pins = calloc(n, sizeof(*p))) == NULL ||
+			 (cfg->pin_networks = calloc(n,
+			      sizeof(*cfg->pin_networks))) == NULL))
+		return (*why = "out of memory") == NULL;
+	for (i = 0; i < n; i++, cfg->npins++) {
+		cfg_t *sec = cfg_getnsec(root, "pin", i);
+
+		p = &cfg->pins[i];
+		*where = cfg_title(sec);
+		if ((p->domain = title_domain(sec)) == NULL)
+			return (*why = "not a domain name") == NULL;
+		if (!take(sec, find_key("pin", "networks"),
+			&cfg->pin_networks[i], why) ||
+		    !take(sec, find_key("pin", "action"), &p->action, why))
+			return false;
+		p->networks = cfg->pin_networks[i].v;
+		p->nnetworks = cfg->pin_networks[i].n;
+		if (p->nnetworks == 0)
+			return (*why = "networks is required") == NULL;
+	}
+	return true;
 }
 
 /* The policy options point into the lists read from the file. */
 static void
 link_policy(struct am_config *cfg)
 {
-	cfg->policy.dry_run = cfg->dry_run;
-	cfg->policy.trusted_networks = cfg->trusted_networks.v;
-	cfg->policy.ntrusted_networks = cfg->trusted_networks.n;
-	cfg->policy.trust_authenticated = cfg->trust_authenticated;
-	cfg->policy.allow_networks = cfg->allow_networks.v;
-	cfg->policy.nallow_networks = cfg->allow_networks.n;
-	cfg->policy.allow_from_domains = cfg->allow_from_domains.v;
-	cfg->policy.nallow_from_domains = cfg->allow_from_domains.n;
+	struct am_policy_options *p = &cfg->policy;
+
+	p->dry_run = cfg->dry_run;
+	p->domain_modes = cfg->domain_modes;
+	p->ndomain_modes = cfg->ndomain_modes;
+	p->forwarders = cfg->forwarders.v;
+	p->nforwarders = cfg->forwarders.n;
+	p->pins = cfg->pins;
+	p->npins = cfg->npins;
+	p->required_headers = cfg->required_headers.v;
+	p->nrequired_headers = cfg->required_headers.n;
+	p->single_headers = cfg->single_headers.v;
+	p->nsingle_headers = cfg->single_headers.n;
+	p->trusted_networks = cfg->trusted_networks.v;
+	p->ntrusted_networks = cfg->trusted_networks.n;
+	p->trust_authenticated = cfg->trust_authenticated;
+	p->allow_networks = cfg->allow_networks.v;
+	p->nallow_networks = cfg->allow_networks.n;
+	p->allow_from_domains = cfg->allow_from_domains.v;
+	p->nallow_from_domains = cfg->allow_from_domains.n;
 }
 
 static struct am_config *
 fill(cfg_t *root, const char *file, char *err, size_t errlen)
 {
 	struct am_config *cfg = calloc(1, sizeof(*cfg));
-	const char *why = NULL;
+	const char *why = NULL, *where = NULL;
 	size_t i;
 
 	if (cfg == NULL || (file != NULL && (cfg->file = strdup(file)) ==
@@ -642,33 +457,36 @@ fill(cfg_t *root, const char *file, char *err, size_t errlen)
 	}
 	am_policy_defaults(&cfg->policy);
 	for (i = 0; i < NKEYS; i++)
-		if (!take(root, &keys[i], cfg, &why)) {
+		if (!keys[i].titled &&
+		    !take(cfg_getsec(root, keys[i].section), &keys[i],
+			(char *)cfg + keys[i].off, &why)) {
 			snprintf(err, errlen, "%s%s%s.%s: %s", file != NULL ?
 			    file : "", file != NULL ? ": " : "",
 			    keys[i].section, keys[i].name, why);
 			am_config_free(cfg);
 			return NULL;
 		}
+	if (!fill_domains(root, cfg, &why, &where) ||
+	    !fill_pins(root, cfg, &why, &where)) {
+		snprintf(err, errlen, "%s%s\"%s\": %s", file != NULL ? file : "",
+		    file != NULL ? ": " : "", where != NULL ? where : "", why);
+		am_config_free(cfg);
+		return NULL;
+	}
 	link_policy(cfg);
 	return cfg;
 }
 
-struct am_config *
-am_config_load(const char *path, char *err, size_t errlen)
+static struct am_config *
+parse(const char *path, char *err, size_t errlen)
 {
 	struct load_state st = {err, errlen, false, NULL};
 	struct am_config *cfg = NULL;
-	struct schema *schema;
+	struct schema *schema = calloc(1, sizeof(*schema));
 	cfg_t *root;
-	FILE *fp;
-	int rc;
+	int rc = CFG_SUCCESS;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	fclose(fp);
-	if ((schema = calloc(1, sizeof(*schema))) == NULL) {
+	if (schema == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -681,7 +499,8 @@ am_config_load(const char *path, char *err, size_t errlen)
 	cfg_set_error_function(root, on_error);
 	st.root = root;
 	current = &st;
-	rc = cfg_parse(root, path);
+	if (path != NULL)
+		rc = cfg_parse(root, path);
 	current = NULL;
 	if (rc == CFG_SUCCESS)
 		cfg = fill(root, path, err, errlen);
@@ -693,49 +512,24 @@ am_config_load(const char *path, char *err, size_t errlen)
 }
 
 struct am_config *
-am_config_defaults(void)
+am_config_load(const char *path, char *err, size_t errlen)
 {
-	struct schema *schema = calloc(1, sizeof(*schema));
-	struct am_config *cfg = NULL;
-	char err[256];
-	cfg_t *root;
+	FILE *fp;
 
-	if (schema == NULL)
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
-	build_schema(schema);
-	if ((root = cfg_init(schema->root, CFGF_NONE)) != NULL) {
-		cfg = fill(root, NULL, err, sizeof(err));
-		cfg_free(root);
 	}
-	free(schema);
-	return cfg;
+	fclose(fp);
+	return parse(path, err, errlen);
 }
 
-static void
-free_value(const struct key *k, struct am_config *cfg)
+struct am_config *
+am_config_defaults(void)
 {
-	void *slot = (char *)cfg + k->off;
-	size_t i;
+	char err[256];
 
-	switch (k->type) {
-	case K_UINT:
-	case K_BOOL:
-	case K_ENUM:
-	case K_MODE:
-		return;
-	case K_CIDR_LIST:
-		free(((struct am_cidr_list *)slot)->v);
-		return;
-	case K_STR_LIST:
-	case K_DOMAIN_LIST:
-		for (i = 0; i < ((struct am_str_list *)slot)->n; i++)
-			free(((struct am_str_list *)slot)->v[i]);
-		free(((struct am_str_list *)slot)->v);
-		return;
-	default:
-		free(*(char **)slot);
-		return;
-	}
+	return parse(NULL, err, sizeof(err));
 }
 
 void
@@ -746,61 +540,40 @@ am_config_free(struct am_config *cfg)
 	if (cfg == NULL)
 		return;
 	for (i = 0; i < NKEYS; i++)
-		free_value(&keys[i], cfg);
+		if (!keys[i].titled)
+			config_free_value(&keys[i], (char *)cfg + keys[i].off);
+	for (i = 0; i < cfg->ndomain_modes; i++)
+		free((char *)cfg->domain_modes[i].domain);
+	for (i = 0; i < cfg->npins; i++) {
+		free((char *)cfg->pins[i].domain);
+		free(cfg->pin_networks[i].v);
+	}
+	free(cfg->domain_modes);
+	free(cfg->pins);
+	free(cfg->pin_networks);
 	free(cfg->file);
 	free(cfg);
 }
 
-/* The value of key k in cfg, as configuration text, into out. */
 static void
-format(const struct key *k, const struct am_config *cfg, char *out,
-    size_t size)
+print_titled(const struct am_config *cfg, FILE *fp)
 {
-	const void *slot = (const char *)cfg + k->off;
-	char ip[AM_IP_STRLEN];
-	size_t i, used = 0;
+	const struct key *mode = find_key("domain", "mode");
+	const struct key *nets = find_key("pin", "networks");
+	const struct key *act = find_key("pin", "action");
+	char a[64], b[1024];
+	size_t i;
 
-	out[0] = '\0';
-	switch (k->type) {
-	case K_UINT:
-		snprintf(out, size, "%u", *(const unsigned *)slot);
-		return;
-	case K_BOOL:
-		snprintf(out, size, "%s", *(const bool *)slot ? "true" : "false");
-		return;
-	case K_MODE:
-		snprintf(out, size, "0%03o", *(const unsigned *)slot);
-		return;
-	case K_ENUM:
-		for (i = 0; k->choices[i] != NULL; i++)
-			if (k->values[i] == *(const int *)slot)
-				snprintf(out, size, "%s", k->choices[i]);
-		return;
-	case K_CIDR_LIST:
-		for (i = 0; i < ((const struct am_cidr_list *)slot)->n; i++) {
-			const struct am_cidr *c =
-			    &((const struct am_cidr_list *)slot)->v[i];
-
-			am_ip_format(&c->net, ip);
-			used += (size_t)snprintf(out + used, size - used,
-			    "%s\"%s/%u\"", i > 0 ? ", " : "", ip, c->bits);
-			if (used >= size)
-				return;
-		}
-		return;
-	case K_STR_LIST:
-	case K_DOMAIN_LIST:
-		for (i = 0; i < ((const struct am_str_list *)slot)->n; i++) {
-			used += (size_t)snprintf(out + used, size - used,
-			    "%s\"%s\"", i > 0 ? ", " : "",
-			    ((const struct am_str_list *)slot)->v[i]);
-			if (used >= size)
-				return;
-		}
-		return;
-	default:
-		snprintf(out, size, "\"%s\"", *(char *const *)slot);
-		return;
+	for (i = 0; i < cfg->ndomain_modes; i++) {
+		config_format(mode, &cfg->domain_modes[i].mode, a, sizeof(a));
+		fprintf(fp, "domain \"%s\" { mode = %s }\n",
+		    cfg->domain_modes[i].domain, a);
+	}
+	for (i = 0; i < cfg->npins; i++) {
+		config_format(nets, &cfg->pin_networks[i], b, sizeof(b));
+		config_format(act, &cfg->pins[i].action, a, sizeof(a));
+		fprintf(fp, "pin \"%s\" { networks = {%s} action = %s }\n",
+		    cfg->pins[i].domain, b, a);
 	}
 }
 
@@ -809,28 +582,32 @@ am_config_print_changes(const struct am_config *cfg, FILE *fp)
 {
 	struct am_config *def = am_config_defaults();
 	char now[1024], was[1024];
-	bool lists;
+	bool list;
 	size_t i;
 
 	if (def == NULL)
 		return;
 	for (i = 0; i < NKEYS; i++) {
-		format(&keys[i], cfg, now, sizeof(now));
-		format(&keys[i], def, was, sizeof(was));
+		if (keys[i].titled)
+			continue;
+		config_format(&keys[i], (const char *)cfg + keys[i].off, now,
+		    sizeof(now));
+		config_format(&keys[i], (const char *)def + keys[i].off, was,
+		    sizeof(was));
 		if (strcmp(now, was) == 0)
 			continue;
-		lists = keys[i].type == K_STR_LIST ||
-		    keys[i].type == K_DOMAIN_LIST || keys[i].type == K_CIDR_LIST;
+		list = config_is_list(keys[i].type);
 		fprintf(fp, "%s.%s = %s%s%s\n", keys[i].section, keys[i].name,
-		    lists ? "{" : "", now, lists ? "}" : "");
+		    list ? "{" : "", now, list ? "}" : "");
 	}
+	print_titled(cfg, fp);
 	am_config_free(def);
 }
 
 bool
 am_config_socket_valid(const char *socket, const char **why)
 {
-	return check_socket(socket, why);
+	return config_check(find_key("milter", "socket"), socket, why);
 }
 
 const char *

@@ -10,6 +10,11 @@
  *     milter { socket = "inet:8893@127.0.0.1" }
  *     dns    { resolvers = {"127.0.0.1@5353"}  timeout = 5 }
  *     dmarc  { temperror = tempfail }
+ *     domain "lists.example" { mode = quarantine }
+ *     pin "partner.example" { networks = {"198.51.100.0/24"} }
+ *     include("/etc/authmilter.d/pins.conf")
+ *
+ * The titled sections (domain, pin) may repeat, once per title.
  */
 #ifndef AM_CONFIG_H
 #define AM_CONFIG_H
@@ -35,6 +40,11 @@ struct am_cidr_list {
 
 struct am_str_list {
 	char **v;
+	size_t n;
+};
+
+struct am_forwarder_list {
+	struct am_forwarder *v;
 	size_t n;
 };
 
@@ -68,13 +78,16 @@ struct am_config {
 	unsigned dkim_min_key_bits;
 
 	/* dmarc */
-	struct am_policy_options policy; /* enforce, temperror, From rules */
+	struct am_policy_options policy; /* mode, temperror, From rules */
 	char *reject_reply;
 	enum am_quarantine_mode quarantine;
 	char *quarantine_header;
 	char *temperror_reply;
 
 	/* policy */
+	struct am_forwarder_list forwarders;
+	char *verdict_header; /* "" for none */
+	struct am_str_list required_headers, single_headers;
 	struct am_cidr_list trusted_networks;
 	bool trust_authenticated;
 	struct am_str_list allow_from_domains;
@@ -82,6 +95,14 @@ struct am_config {
 	bool dry_run;
 	struct am_str_list authres_remove_ids;
 	bool authres_remove_all;
+
+	/* domain "example.com" { mode = quarantine } */
+	struct am_domain_mode *domain_modes;
+	size_t ndomain_modes;
+	/* pin "partner.example" { networks = {...} action = reject } */
+	struct am_pin *pins;
+	size_t npins;
+	struct am_cidr_list *pin_networks; /* storage behind pins[] */
 };
 
 /* A configuration holding every default.  Caller owns; free with

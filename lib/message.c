@@ -347,10 +347,7 @@ am_msg_finish(struct am_msg *msg)
 {
 	struct am_verdict *v = &msg->verdict;
 	const struct am_ctx *ctx = msg->conn->ctx;
-	struct am_policy_client client = {
-		msg->conn->have_client ? &msg->conn->client : NULL,
-		v->auth_user,
-	};
+	struct am_policy_input in;
 
 	if (msg->finished)
 		return v;
@@ -360,7 +357,13 @@ am_msg_finish(struct am_msg *msg)
 		v->dkim_done = true;
 	}
 	connection_iprev(msg);
-	am_verdict_dmarc(ctx, msg->dns, msg->arena, msg->headers, &client,
+	memset(&in, 0, sizeof(in));
+	in.ip = msg->conn->have_client ? &msg->conn->client : NULL;
+	in.auth_user = v->auth_user;
+	in.confirmed_name = v->iprev_done && v->iprev.result ==
+	    AM_RESULT_PASS ? v->iprev.name : NULL;
+	in.mail_from = msg->mail_from;
+	am_verdict_dmarc(ctx, msg->dns, msg->arena, msg->headers, &in,
 	    tracer(msg), v);
 	v->forged = msg->forged;
 	v->authres = am_verdict_render(ctx, msg->arena, v,

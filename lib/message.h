@@ -61,7 +61,10 @@ struct am_verdict {
 	size_t nauthors;
 	enum am_from_problem from;
 	const char *from_why; /* what was wrong with From, or NULL */
+	const char *header_problem; /* "2 Date header fields", or NULL */
 	struct am_decision decision;
+	const char *label; /* for a verdict header: "reject-avoided; dmarc=fail;
+			      reason=list" */
 	const char *authres; /* the Authentication-Results value we add */
 	const char *summary; /* one escaped line for the log */
 	/* Incoming Authentication-Results fields claiming our authserv-id:

@@ -4,6 +4,7 @@
 #include "autoconfig.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "domain.h"
 #include "policy.h"
@@ -12,13 +13,14 @@ void
 am_policy_defaults(struct am_policy_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
-	opt->enforce = true;
+	opt->mode = AM_MODE_REJECT;
 	opt->on_temperror = AM_ACTION_ACCEPT;
 	opt->on_no_author = AM_ACTION_ACCEPT;
 	opt->on_too_many = AM_ACTION_QUARANTINE;
 	opt->max_authors = 5;
 	opt->multiple_from = AM_MULTI_FROM_EVALUATE;
 	opt->trust_authenticated = true;
+	opt->on_header_problem = AM_ACTION_ACCEPT;
 }
 
 const char *
@@ -37,56 +39,26 @@ am_action_name(enum am_action action)
 	return "?";
 }
 
+const char *
+am_mode_name(enum am_dmarc_mode mode)
+{
+	switch (mode) {
+	case AM_MODE_REJECT:
+		return "reject";
+	case AM_MODE_QUARANTINE:
+		return "quarantine";
+	case AM_MODE_NONE:
+		return "none";
+	}
+	return "?";
+}
+
 static enum am_dmarc_policy
 policy_of(enum am_action action)
 {
 	return action == AM_ACTION_REJECT ? AM_DMARC_POLICY_REJECT :
 	    action == AM_ACTION_QUARANTINE ? AM_DMARC_POLICY_QUARANTINE :
 					     AM_DMARC_POLICY_NONE;
-}
-
-/* One Author Domain's action, and the sentence that explains it. */
-static const char *
-decide_one(const struct am_policy_options *opt, struct am_arena *arena,
-    struct am_author *a, const char **rule)
-{
-	const struct am_dmarc_outcome *d = &a->dmarc;
-
-	a->action = AM_ACTION_ACCEPT;
-	switch (d->result) {
-	case AM_RESULT_FAIL:
-		if (!opt->enforce) {
-			*rule = "dmarc-not-enforced";
-			return am_arena_printf(arena, "DMARC fail for %s under "
-			    "%s, not enforced (dmarc.enforce)",
-			    d->author_domain, d->comment);
-		}
-		a->action = d->requested == AM_DMARC_POLICY_REJECT ?
-		    AM_ACTION_REJECT : d->requested ==
-		    AM_DMARC_POLICY_QUARANTINE ? AM_ACTION_QUARANTINE :
-		    AM_ACTION_ACCEPT;
-		*rule = a->action == AM_ACTION_REJECT ? "dmarc-reject" :
-		    a->action == AM_ACTION_QUARANTINE ? "dmarc-quarantine" :
-							"dmarc-none";
-		return am_arena_printf(arena, "DMARC fail for %s under %s%s",
-		    d->author_domain, d->comment, d->record.testing ?
-		    " (testing: one level lower)" : "");
-	case AM_RESULT_TEMPERROR:
-		a->action = opt->on_temperror;
-		*rule = "dmarc-temperror";
-		return am_arena_printf(arena, "DMARC temperror for %s: %s",
-		    d->author_domain, d->reason);
-	case AM_RESULT_PASS:
-		*rule = "dmarc-pass";
-		return am_arena_printf(arena, "DMARC pass for %s (%s)",
-		    d->author_domain, d->aligned_by != NULL ? d->aligned_by :
-							      "aligned");
-	default:
-		*rule = d->result == AM_RESULT_NONE ? "dmarc-none" :
-						      "dmarc-permerror";
-		return am_arena_printf(arena, "DMARC %s for %s",
-		    am_result_name(d->result), d->author_domain);
-	}
 }
 
 static bool
@@ -100,25 +72,225 @@ in_networks(const struct am_ip *ip, const struct am_cidr *nets, size_t n)
 	return false;
 }
 
-/* The exemption that applies, as "rule: why", or NULL. */
+/* The mode of the most specific per-domain entry, else the global one. */
+static enum am_dmarc_mode
+mode_for(const struct am_policy_options *opt, const char *domain)
+{
+	size_t i, best = 0, len;
+	enum am_dmarc_mode mode = opt->mode;
+
+	for (i = 0; i < opt->ndomain_modes; i++)
+		if (am_domain_is_within(domain, opt->domain_modes[i].domain) &&
+		    (len = strlen(opt->domain_modes[i].domain)) > best) {
+			best = len;
+			mode = opt->domain_modes[i].mode;
+		}
+	return mode;
+}
+
+/* A sign of legitimate indirect flow, as a note, or NULL. */
+static const char *
+indirect_sign(const struct am_policy_options *opt, struct am_arena *arena,
+    const struct am_policy_input *in, const char **tag)
+{
+	char net[AM_IP_STRLEN];
+	size_t i;
+
+	if (in->list_header != NULL) {
+		*tag = "list";
+		return am_arena_printf(arena, "list mail: %s", in->list_header);
+	}
+	for (i = 0; i < opt->nforwarders; i++) {
+		const struct am_forwarder *f = &opt->forwarders[i];
+
+		if (f->is_network && in->ip != NULL &&
+		    am_cidr_contains(&f->network, in->ip)) {
+			am_ip_format(&f->network.net, net);
+			*tag = "forwarder";
+			return am_arena_printf(arena, "forwarder %s/%u", net,
+			    f->network.bits);
+		}
+		if (!f->is_network && in->confirmed_name != NULL &&
+		    am_domain_is_within(in->confirmed_name, f->name)) {
+			*tag = "forwarder";
+			return am_arena_printf(arena, "forwarder %s",
+			    in->confirmed_name);
+		}
+	}
+	/* SRS (Sender Rewriting Scheme) local parts "SRS0=" and "SRS1=". */
+	if (in->mail_from != NULL && (strncasecmp(in->mail_from, "SRS0=", 5) ==
+					     0 ||
+					 strncasecmp(in->mail_from, "SRS1=", 5) ==
+					     0)) {
+		*tag = "srs";
+		return "SRS envelope sender";
+	}
+	return NULL;
+}
+
+/* The running verdict: the strictest action so far, and why. */
+struct acc {
+	enum am_action action;
+	const char *rule, *reason, *tag;
+	bool set;
+};
+
+static void
+consider(struct acc *acc, enum am_action action, const char *rule,
+    const char *reason, const char *tag)
+{
+	if (!acc->set || action > acc->action) {
+		acc->action = action;
+		acc->rule = rule;
+		acc->reason = reason;
+		acc->tag = tag;
+		acc->set = true;
+	}
+}
+
+/* A DMARC failure under p=reject, by mode and indirect flow. */
+static void
+dmarc_reject(const struct am_policy_options *opt, struct am_arena *arena,
+    const struct am_policy_input *in, struct am_author *a, struct acc *acc)
+{
+	const struct am_dmarc_outcome *d = &a->dmarc;
+	const char *sign, *tag = NULL;
+
+	if (mode_for(opt, d->author_domain) == AM_MODE_QUARANTINE) {
+		a->action = AM_ACTION_QUARANTINE;
+		a->note = "mode quarantine";
+		consider(acc, a->action, "dmarc-mode-quarantine",
+		    am_arena_printf(arena, "DMARC fail for %s under %s: "
+			"quarantined, as RFC 9989 7.4 treats p=reject",
+			d->author_domain, d->comment), "mode");
+	} else if ((sign = indirect_sign(opt, arena, in, &tag)) != NULL) {
+		a->action = AM_ACTION_QUARANTINE;
+		a->note = sign;
+		consider(acc, a->action, "indirect-flow",
+		    am_arena_printf(arena, "DMARC fail for %s under %s: "
+			"quarantined, not rejected (%s)", d->author_domain,
+			d->comment, sign), tag);
+	} else {
+		a->action = AM_ACTION_REJECT;
+		consider(acc, a->action, "dmarc-reject",
+		    am_arena_printf(arena, "DMARC fail for %s under %s, no "
+			"sign of indirect flow", d->author_domain, d->comment),
+		    "dmarc");
+	}
+}
+
+static void
+dmarc_one(const struct am_policy_options *opt, struct am_arena *arena,
+    const struct am_policy_input *in, struct am_author *a, struct acc *acc)
+{
+	const struct am_dmarc_outcome *d = &a->dmarc;
+
+	a->action = AM_ACTION_ACCEPT;
+	switch (d->result) {
+	case AM_RESULT_FAIL:
+		if (d->requested == AM_DMARC_POLICY_NONE) {
+			consider(acc, a->action, "dmarc-policy-none",
+			    am_arena_printf(arena, "DMARC fail for %s under %s",
+				d->author_domain, d->comment), "dmarc");
+		} else if (mode_for(opt, d->author_domain) == AM_MODE_NONE) {
+			a->note = "mode none";
+			consider(acc, a->action, "dmarc-mode-none",
+			    am_arena_printf(arena, "DMARC fail for %s under "
+				"%s: recorded only (mode none)",
+				d->author_domain, d->comment), "mode");
+		} else if (d->requested == AM_DMARC_POLICY_QUARANTINE) {
+			a->action = AM_ACTION_QUARANTINE;
+			consider(acc, a->action, "dmarc-quarantine",
+			    am_arena_printf(arena, "DMARC fail for %s under %s",
+				d->author_domain, d->comment), "dmarc");
+		} else
+			dmarc_reject(opt, arena, in, a, acc);
+		return;
+	case AM_RESULT_TEMPERROR:
+		a->action = opt->on_temperror;
+		consider(acc, a->action, "dmarc-temperror",
+		    am_arena_printf(arena, "DMARC temperror for %s: %s",
+			d->author_domain, d->reason), "temperror");
+		return;
+	case AM_RESULT_PASS:
+		consider(acc, a->action, "dmarc-pass",
+		    am_arena_printf(arena, "DMARC pass for %s (%s)",
+			d->author_domain, d->aligned_by != NULL ?
+			d->aligned_by : "aligned"), "dmarc");
+		return;
+	default:
+		consider(acc, a->action, d->result == AM_RESULT_NONE ?
+		    "dmarc-none" : "dmarc-permerror",
+		    am_arena_printf(arena, "DMARC %s for %s",
+			am_result_name(d->result), d->author_domain), "dmarc");
+		return;
+	}
+}
+
+/* Pinned From domains must come from their networks. */
+static void
+pinning(const struct am_policy_options *opt, struct am_arena *arena,
+    const struct am_policy_input *in, const struct am_author *authors,
+    size_t n, struct acc *acc)
+{
+	char ip[AM_IP_STRLEN] = "an unknown address";
+	size_t i, j;
+
+	if (in->ip != NULL)
+		am_ip_format(in->ip, ip);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < opt->npins; j++) {
+			const struct am_pin *p = &opt->pins[j];
+
+			if (!am_domain_is_within(authors[i].dmarc.author_domain,
+				p->domain) ||
+			    in_networks(in->ip, p->networks, p->nnetworks))
+				continue;
+			consider(acc, p->action, "pinned-sender",
+			    am_arena_printf(arena, "From %s is pinned to its "
+				"networks and %s is not in them",
+				authors[i].dmarc.author_domain, ip), "pinned");
+		}
+}
+
+/* The From field's trouble, and several Author Domains. */
+static void
+from_rules(const struct am_policy_options *opt, struct am_arena *arena,
+    enum am_from_problem from, size_t n, struct acc *acc)
+{
+	if (from == AM_FROM_MISSING)
+		consider(acc, opt->on_no_author, "no-author-domain",
+		    "no Author Domain to evaluate", "from");
+	else if (from == AM_FROM_TOO_MANY)
+		consider(acc, opt->on_too_many, "too-many-author-domains",
+		    am_arena_printf(arena, "more than %u Author Domains in "
+			"From", opt->max_authors), "from");
+	if (n > 1 && opt->multiple_from != AM_MULTI_FROM_EVALUATE)
+		consider(acc, opt->multiple_from == AM_MULTI_FROM_REJECT ?
+		    AM_ACTION_REJECT : AM_ACTION_QUARANTINE,
+		    "multiple-author-domains",
+		    am_arena_printf(arena, "%zu Author Domains in From", n),
+		    "from");
+}
+
+/* The exemption that applies, or NULL. */
 static const char *
 exemption(const struct am_policy_options *opt,
-    const struct am_policy_client *client, const struct am_author *authors,
+    const struct am_policy_input *in, const struct am_author *authors,
     size_t n, const char **rule)
 {
 	size_t i, j;
 
-	if (in_networks(client->ip, opt->trusted_networks,
+	if (in_networks(in->ip, opt->trusted_networks,
 		opt->ntrusted_networks)) {
 		*rule = "trusted-network";
 		return "the client is in trusted_networks";
 	}
-	if (opt->trust_authenticated && client->auth_user != NULL) {
+	if (opt->trust_authenticated && in->auth_user != NULL) {
 		*rule = "authenticated";
 		return "the client is authenticated";
 	}
-	if (in_networks(client->ip, opt->allow_networks,
-		opt->nallow_networks)) {
+	if (in_networks(in->ip, opt->allow_networks, opt->nallow_networks)) {
 		*rule = "allow-network";
 		return "the client is in allow_networks";
 	}
@@ -132,62 +304,61 @@ exemption(const struct am_policy_options *opt,
 	return NULL;
 }
 
-void
-am_policy_decide(const struct am_policy_options *opt, struct am_arena *arena,
-    const struct am_policy_client *client, struct am_author *authors,
-    size_t n, enum am_from_problem from, struct am_decision *out)
+/* Exemptions and the dry run turn a harsh action into accept. */
+static void
+soften(const struct am_policy_options *opt, struct am_arena *arena,
+    const struct am_policy_input *in, const struct am_author *authors,
+    size_t n, struct am_decision *out)
 {
-	const char *why;
-	const char *rule, *reason;
-	size_t i;
+	const char *why, *rule;
 
-	out->action = AM_ACTION_ACCEPT;
-	out->rule = "no-author-domain";
-	out->reason = "no Author Domain to evaluate";
-	if (from == AM_FROM_MISSING)
-		out->action = opt->on_no_author;
-	else if (from == AM_FROM_TOO_MANY) {
-		out->action = opt->on_too_many;
-		out->rule = "too-many-author-domains";
-		out->reason = am_arena_printf(arena, "more than %u Author "
-		    "Domains in From", opt->max_authors);
-	}
-	for (i = 0; i < n; i++) {
-		reason = decide_one(opt, arena, &authors[i], &rule);
-		/* the strictest wins; among equals, the first */
-		if (i == 0 && from != AM_FROM_TOO_MANY) {
-			out->action = authors[i].action;
-			out->rule = rule;
-			out->reason = reason;
-		} else if (authors[i].action > out->action) {
-			out->action = authors[i].action;
-			out->rule = rule;
-			out->reason = reason;
-		}
-	}
-	if (n > 1 && opt->multiple_from != AM_MULTI_FROM_EVALUATE) {
-		enum am_action a = opt->multiple_from == AM_MULTI_FROM_REJECT ?
-		    AM_ACTION_REJECT : AM_ACTION_QUARANTINE;
-
-		if (a > out->action) {
-			out->action = a;
-			out->rule = "multiple-author-domains";
-			out->reason = am_arena_printf(arena, "%zu Author "
-			    "Domains in From", n);
-		}
-	}
-	if (out->action != AM_ACTION_ACCEPT &&
-	    (why = exemption(opt, client, authors, n, &rule)) != NULL) {
+	if (out->action == AM_ACTION_ACCEPT)
+		return;
+	if ((why = exemption(opt, in, authors, n, &rule)) != NULL) {
 		out->reason = am_arena_printf(arena, "would %s (%s), but %s",
 		    am_action_name(out->action), out->reason, why);
-		out->action = AM_ACTION_ACCEPT;
-		out->rule = rule;
-	} else if (out->action != AM_ACTION_ACCEPT && opt->dry_run) {
+		out->rule = out->tag = rule;
+	} else if (opt->dry_run) {
 		out->reason = am_arena_printf(arena, "dry run: would %s (%s)",
 		    am_action_name(out->action), out->reason);
-		out->action = AM_ACTION_ACCEPT;
-		out->rule = "dry-run";
-	}
+		out->rule = out->tag = "dry-run";
+	} else
+		return;
+	out->action = AM_ACTION_ACCEPT;
+}
+
+void
+am_policy_decide(const struct am_policy_options *opt, struct am_arena *arena,
+    const struct am_policy_input *in, struct am_author *authors, size_t n,
+    enum am_from_problem from, struct am_decision *out)
+{
+	struct acc acc;
+	size_t i;
+
+	memset(&acc, 0, sizeof(acc));
+	for (i = 0; i < n; i++)
+		dmarc_one(opt, arena, in, &authors[i], &acc);
+	pinning(opt, arena, in, authors, n, &acc);
+	if (in->header_problem != NULL)
+		consider(&acc, opt->on_header_problem, "header-rule",
+		    in->header_problem, "header");
+	from_rules(opt, arena, from, n, &acc);
+	if (!acc.set)
+		consider(&acc, AM_ACTION_ACCEPT, "no-author-domain",
+		    "no Author Domain to evaluate", "from");
+	out->action = acc.action;
+	out->rule = acc.rule;
+	out->reason = acc.reason;
+	out->tag = acc.tag;
+	out->wanted = acc.action;
+	/* what the rules would have done before indirect flow softened a
+	 * DMARC reject */
+	for (i = 0; i < n; i++)
+		if (authors[i].dmarc.result == AM_RESULT_FAIL &&
+		    authors[i].dmarc.requested == AM_DMARC_POLICY_REJECT &&
+		    authors[i].note != NULL)
+			out->wanted = AM_ACTION_REJECT;
+	soften(opt, arena, in, authors, n, out);
 	/* policy.dmarc records what was applied to each Author Domain. */
 	for (i = 0; i < n; i++)
 		authors[i].applied = out->action == AM_ACTION_ACCEPT ?

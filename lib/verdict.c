@@ -102,10 +102,74 @@ collect_authors(struct am_arena *arena, const struct am_header *headers,
 		v->from = AM_FROM_MALFORMED;
 }
 
+/* RFC 2369 and RFC 2919 headers: the message came through a list. */
+static const char *
+list_header(const struct am_header *headers)
+{
+	static const char *const names[] = {"List-Id", "List-Post",
+	    "List-Unsubscribe"};
+	const struct am_header *h;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+		for (h = headers; h != NULL; h = h->next)
+			if (strcasecmp(h->name, names[i]) == 0)
+				return names[i];
+	return NULL;
+}
+
+static unsigned
+count_header(const struct am_header *headers, const char *name)
+{
+	const struct am_header *h;
+	unsigned n = 0;
+
+	for (h = headers; h != NULL; h = h->next)
+		if (strcasecmp(h->name, name) == 0)
+			n++;
+	return n;
+}
+
+/* The header rules: a required field missing, a once-only field
+ * repeated.  NULL when the message keeps them. */
+static const char *
+header_problem(const struct am_policy_options *opt, struct am_arena *arena,
+    const struct am_header *headers)
+{
+	unsigned n;
+	size_t i;
+
+	for (i = 0; i < opt->nrequired_headers; i++)
+		if (count_header(headers, opt->required_headers[i]) == 0)
+			return am_arena_printf(arena, "no %s header field",
+			    opt->required_headers[i]);
+	for (i = 0; i < opt->nsingle_headers; i++)
+		if ((n = count_header(headers, opt->single_headers[i])) > 1)
+			return am_arena_printf(arena, "%u %s header fields "
+			    "(RFC 5322 allows one)", n, opt->single_headers[i]);
+	return NULL;
+}
+
+/* "reject-avoided; dmarc=fail; reason=list" */
+static const char *
+label(struct am_arena *arena, const struct am_verdict *v)
+{
+	const struct am_decision *d = &v->decision;
+	const char *dmarc = v->nauthors > 0 ?
+	    am_result_name(v->authors[0].dmarc.result) :
+	    v->from == AM_FROM_OK ? "none" : "permerror";
+
+	if (d->wanted > d->action)
+		return am_arena_printf(arena, "%s-avoided; dmarc=%s; reason=%s",
+		    am_action_name(d->wanted), dmarc, d->tag);
+	return am_arena_printf(arena, "%s; dmarc=%s; reason=%s",
+	    am_action_name(d->action), dmarc, d->tag);
+}
+
 void
 am_verdict_dmarc(const struct am_ctx *ctx, struct am_dns_session *dns,
     struct am_arena *arena, const struct am_header *headers,
-    const struct am_policy_client *client, struct am_trace *trace,
+    struct am_policy_input *pin, struct am_trace *trace,
     struct am_verdict *v)
 {
 	struct am_policy_options defaults;
@@ -139,8 +203,12 @@ am_verdict_dmarc(const struct am_ctx *ctx, struct am_dns_session *dns,
 		    &v->authors[i].dmarc);
 	}
 	v->nauthors = n;
-	am_policy_decide(opt, arena, client, v->authors, n, v->from,
+	pin->list_header = list_header(headers);
+	pin->header_problem = v->header_problem =
+	    header_problem(opt, arena, headers);
+	am_policy_decide(opt, arena, pin, v->authors, n, v->from,
 	    &v->decision);
+	v->label = label(arena, v);
 	am_trace_add(trace, "policy", 0, "action %s (%s): %s",
 	    am_action_name(v->decision.action), v->decision.rule,
 	    v->decision.reason);
@@ -170,7 +238,8 @@ render_dkim(struct am_authres *ar, const struct am_dkim_sig *s)
 }
 
 static void
-render_dmarc(struct am_authres *ar, const struct am_verdict *v)
+render_dmarc(struct am_authres *ar, struct am_arena *arena,
+    const struct am_verdict *v)
 {
 	size_t i;
 
@@ -182,8 +251,10 @@ render_dmarc(struct am_authres *ar, const struct am_verdict *v)
 	for (i = 0; i < v->nauthors; i++) {
 		const struct am_dmarc_outcome *d = &v->authors[i].dmarc;
 
-		am_authres_result(ar, "dmarc", d->result, d->have_record ?
-		    d->comment : d->reason);
+		am_authres_result(ar, "dmarc", d->result, !d->have_record ?
+		    d->reason : v->authors[i].note != NULL ?
+		    am_arena_printf(arena, "%s; %s", d->comment,
+			v->authors[i].note) : d->comment);
 		am_authres_prop(ar, "header", "from", d->author_domain);
 		if (d->have_record)
 			am_authres_prop(ar, "policy", "dmarc",
@@ -218,7 +289,7 @@ am_verdict_render(const struct am_ctx *ctx, struct am_arena *arena,
 		    "no signature");
 	for (i = 0; v->dkim_done && i < v->dkim.count; i++)
 		render_dkim(&ar, &v->dkim.sigs[i]);
-	render_dmarc(&ar, v);
+	render_dmarc(&ar, arena, v);
 	return am_authres_end(&ar, arena);
 }
 

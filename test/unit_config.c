@@ -48,7 +48,11 @@ config_defaults_are_documented_values(void **state)
 	assert_int_equal(cfg->resolvers.n, 0);
 	assert_int_equal(cfg->dkim_max_signatures, 5);
 	assert_int_equal(cfg->dkim_min_key_bits, 1024);
-	assert_true(cfg->policy.enforce);
+	assert_int_equal(cfg->policy.mode, AM_MODE_REJECT);
+	assert_int_equal(cfg->single_headers.n, 11);
+	assert_int_equal(cfg->policy.nsingle_headers, 11);
+	assert_int_equal(cfg->policy.on_header_problem, AM_ACTION_ACCEPT);
+	assert_string_equal(cfg->verdict_header, "");
 	assert_int_equal(cfg->policy.on_temperror, AM_ACTION_ACCEPT);
 	assert_int_equal(cfg->quarantine, AM_QUARANTINE_HOLD);
 	assert_int_equal(cfg->trusted_networks.n, 2);
@@ -152,6 +156,84 @@ config_errors_name_file_and_line(void **state)
 }
 
 static void
+config_issue5_rules_are_read(void **state)
+{
+	char err[256] = "", *pins = strdup(write_temp(
+	    "pin \"Partner.Example\" {\n"
+	    "  networks = {\"198.51.100.0/24\", \"2001:db8:5::/48\"}\n}\n"
+	    "pin \"other.example\" { networks = {\"192.0.2.1\"} "
+	    "action = quarantine }\n"));
+	char main_text[512];
+	struct am_config *cfg;
+
+	(void)state;
+	snprintf(main_text, sizeof(main_text),
+	    "dmarc { mode = quarantine }\n"
+	    "policy { forwarders = {\"203.0.113.0/24\", \"Lists.Example\"}\n"
+	    "  verdict_header = \"X-Verdict\" required_headers = {\"Date\", "
+	    "\"Message-ID\"}\n  header_action = quarantine }\n"
+	    "domain \"list.example\" { mode = reject }\n"
+	    "include(\"%s\")\n", pins);
+	cfg = load(main_text, err, sizeof(err));
+	unlink(pins);
+	free(pins);
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->policy.mode, AM_MODE_QUARANTINE);
+	assert_int_equal(cfg->policy.nforwarders, 2);
+	assert_true(cfg->policy.forwarders[0].is_network);
+	assert_string_equal(cfg->policy.forwarders[1].name, "lists.example");
+	assert_string_equal(cfg->verdict_header, "X-Verdict");
+	assert_int_equal(cfg->policy.nrequired_headers, 2);
+	assert_int_equal(cfg->policy.on_header_problem, AM_ACTION_QUARANTINE);
+	assert_int_equal(cfg->policy.ndomain_modes, 1);
+	assert_string_equal(cfg->policy.domain_modes[0].domain, "list.example");
+	assert_int_equal(cfg->policy.domain_modes[0].mode, AM_MODE_REJECT);
+	assert_int_equal(cfg->policy.npins, 2);
+	assert_string_equal(cfg->policy.pins[0].domain, "partner.example");
+	assert_int_equal(cfg->policy.pins[0].nnetworks, 2);
+	assert_int_equal(cfg->policy.pins[0].action, AM_ACTION_REJECT);
+	assert_int_equal(cfg->policy.pins[1].action, AM_ACTION_QUARANTINE);
+	am_config_free(cfg);
+}
+
+static void
+config_titled_section_errors(void **state)
+{
+	static const struct {
+		const char *text, *error;
+	} cases[] = {
+		{"pin \"a..b\" { networks = {\"192.0.2.1\"} }\n",
+		    "\"a..b\": not a domain name"},
+		{"pin \"p.example\" { action = reject }\n",
+		    "\"p.example\": is required"},
+		{"pin \"p.example\" { networks = {\"x\"} }\n",
+		    ":1: pin.networks: \"x\": not a network"},
+		{"pin \"p.example\" { networks = {\"192.0.2.1\"} action = "
+		    "accept }\n", "pin.action: \"accept\": not one of"},
+		{"domain \"d.example\" { }\n", "\"d.example\": is required"},
+		{"domain \"d.example\" { mode = reject }\n"
+		    "domain \"d.example\" { mode = none }\n", "d.example"},
+		{"policy { forwarders = {\"bad..name\"} }\n",
+		    "neither a network nor a host name"},
+		{"policy { verdict_header = \"X: Y\" }\n", "a header field name"},
+		{"include(\"/nonexistent/pins.conf\")\n", "pins.conf"},
+	};
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		if (load(cases[i].text, err, sizeof(err)) != NULL)
+			fail_msg("accepted: %s", cases[i].text);
+		if (strstr(err, cases[i].error) == NULL)
+			fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].text, err,
+			    cases[i].error);
+	}
+}
+
+static void
 config_prints_only_changed_settings(void **state)
 {
 	char err[256], out[2048] = "";
@@ -167,6 +249,16 @@ config_prints_only_changed_settings(void **state)
 	fclose(fp);
 	assert_string_equal(out, "dns.resolvers = {\"192.0.2.53\"}\n"
 				 "dns.timeout = 3\n");
+	am_config_free(cfg);
+	cfg = load("pin \"p.example\" { networks = {\"192.0.2.0/24\"} }\n"
+		   "domain \"d.example\" { mode = none }\n", err, sizeof(err));
+	assert_non_null(cfg);
+	fp = fmemopen(out, sizeof(out), "w");
+	am_config_print_changes(cfg, fp);
+	fclose(fp);
+	assert_string_equal(out, "domain \"d.example\" { mode = none }\n"
+				 "pin \"p.example\" { networks = "
+				 "{\"192.0.2.0/24\"} action = reject }\n");
 	am_config_free(cfg);
 }
 
@@ -208,19 +300,29 @@ config_every_key_is_documented(void **state)
 		const char *sec, *end;
 
 		am_config_key(i, &section, &name);
-		snprintf(want, sizeof(want), ".SS %s\n", section);
-		if ((sec = strstr(man, want)) == NULL)
+		snprintf(want, sizeof(want), ".SS %s", section);
+		if ((sec = strstr(man, want)) == NULL ||
+		    (sec[strlen(want)] != '\n' && sec[strlen(want)] != ' '))
 			fail_msg("authmilter.conf(5) has no section %s", section);
 		end = strstr(sec + 1, ".SS ");
 		snprintf(want, sizeof(want), "\n.B %s\n", name);
 		if (strstr(sec, want) == NULL ||
 		    (end != NULL && strstr(sec, want) > end))
 			fail_msg("authmilter.conf(5) lacks %s.%s", section, name);
+		/* flat sections are blocks; titled ones commented examples */
 		snprintf(want, sizeof(want), "\n%s {\n", section);
-		if ((sec = strstr(sample, want)) == NULL)
-			fail_msg("conf/authmilter.conf has no %s block", section);
-		end = strstr(sec, "\n}\n");
-		snprintf(want, sizeof(want), "#%s = ", name);
+		if ((sec = strstr(sample, want)) != NULL)
+			end = strstr(sec, "\n}\n");
+		else {
+			snprintf(want, sizeof(want), "\n#%s \"", section);
+			if ((sec = strstr(sample, want)) == NULL)
+				fail_msg("conf/authmilter.conf has no %s block",
+				    section);
+			end = strstr(sec, "\n#}\n");
+		}
+		/* "#key = " in a block, "#<tab>key = " in an example */
+		snprintf(want, sizeof(want), "#%s%s = ",
+		    sec[1] == '#' ? "\t" : "", name);
 		if (strstr(sec, want) == NULL || strstr(sec, want) > end)
 			fail_msg("conf/authmilter.conf lacks %s.%s", section,
 			    name);
@@ -256,6 +358,8 @@ main(void)
 		cmocka_unit_test(config_defaults_are_documented_values),
 		cmocka_unit_test(config_file_values_are_read),
 		cmocka_unit_test(config_errors_name_file_and_line),
+		cmocka_unit_test(config_issue5_rules_are_read),
+		cmocka_unit_test(config_titled_section_errors),
 		cmocka_unit_test(config_prints_only_changed_settings),
 		cmocka_unit_test(config_every_key_is_documented),
 		cmocka_unit_test(config_sample_is_valid_and_all_defaults),

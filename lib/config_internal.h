@@ -1,0 +1,66 @@
+/*
+ * config_internal.h - the key table's types, shared by config.c (the
+ * table, libconfuse, loading) and config_values.c (checking, storing,
+ * formatting and freeing values).  Not for use elsewhere.
+ */
+#ifndef AM_CONFIG_INTERNAL_H
+#define AM_CONFIG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+enum ktype {
+	K_STR,		  /* any string */
+	K_UINT,		  /* min..max */
+	K_BOOL,
+	K_ENUM,		  /* one of choices[], stored as values[i] */
+	K_WORD,		  /* one of choices[], stored as the string */
+	K_MODE,		  /* octal file mode */
+	K_SOCKET,	  /* inet:PORT@HOST, inet6:PORT@HOST, unix:PATH */
+	K_REPLY,	  /* an SMTP reply of class min ("550 5.7.1 ...") */
+	K_FIELDNAME,	  /* a header field name */
+	K_STR_LIST,
+	K_DOMAIN_LIST,	  /* domain names, lower-cased */
+	K_CIDR_LIST,
+	K_FIELD_LIST,	  /* header field names */
+	K_FORWARDER_LIST, /* networks or host names */
+};
+
+struct key {
+	const char *section, *name;
+	enum ktype type;
+	const char *def; /* lists: items separated by ", "; NULL: required */
+	size_t off;
+	unsigned min, max;
+	const char *const *choices;
+	const int *values;
+	bool titled;   /* a key of a titled section (domain, pin) */
+	bool empty_ok; /* K_FIELDNAME: "" means none */
+};
+
+bool config_is_list(enum ktype type);
+
+/* Checks one value of k (a list item for list keys); false with *why. */
+bool config_check(const struct key *k, const char *v, const char **why);
+
+/* Stores a scalar value (already checked) of k at slot. */
+bool config_store_scalar(const struct key *k, const char *v, void *slot,
+    const char **why);
+
+/* Stores the n items (already checked) of list key k at slot. */
+bool config_store_list(const struct key *k, char *const *items, size_t n,
+    void *slot, const char **why);
+
+/* Stores k's default at slot. */
+bool config_store_default(const struct key *k, void *slot, const char **why);
+
+/* The value of k at slot as configuration text. */
+void config_format(const struct key *k, const void *slot, char *out,
+    size_t size);
+
+/* Frees what config_store_* allocated at slot. */
+void config_free_value(const struct key *k, void *slot);
+
+#endif
