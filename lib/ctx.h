@@ -49,6 +49,9 @@ struct am_ctx {
 	/* Local policy; NULL: am_policy_defaults().  Borrowed. */
 	const struct am_policy_options *policy;
 
+	/* The verdict header's name, or NULL: incoming ones are removed. */
+	const char *verdict_header;
+
 	/* Incoming Authentication-Results also removed: these ids, or all. */
 	char *const *authres_remove_ids;
 	size_t authres_remove_nids;

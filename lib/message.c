@@ -34,6 +34,14 @@ struct am_conn {
 	struct am_iprev_outcome iprev;
 };
 
+/* 1-based positions among the fields of one name, for removal; grows,
+ * never capped (a 65th forged header must go like the first). */
+struct positions {
+	unsigned seen; /* fields of the name so far */
+	unsigned *at;
+	size_t n, cap;
+};
+
 struct am_msg {
 	struct am_conn *conn;
 	struct am_arena *arena;
@@ -44,9 +52,8 @@ struct am_msg {
 	struct am_dkim *dkim;
 	struct am_header *headers, **tail;
 	size_t header_bytes;
-	unsigned authres_seen; /* A-R fields so far */
-	unsigned *forged;      /* positions to remove; grows, never capped */
-	size_t forged_cap;
+	struct positions forged;   /* A-R fields to remove */
+	struct positions verdicts; /* our verdict header's name */
 	struct am_verdict verdict;
 	bool finished;
 };
@@ -231,30 +238,34 @@ forged(const struct am_ctx *ctx, struct am_arena *arena, const char *value,
 	return false;
 }
 
-static void
-note_authres(struct am_msg *msg, const char *value, size_t len)
+/* Remembers the current field (the seen-th of its name) for removal;
+ * false only when memory ran out. */
+static bool
+remember(struct am_arena *arena, struct positions *p)
 {
-	struct am_verdict *v = &msg->verdict;
 	unsigned *grown;
 
-	msg->authres_seen++;
-	if (!forged(msg->conn->ctx, msg->arena, value, len))
-		return;
-	if (v->nforged == msg->forged_cap) {
-		msg->forged_cap = msg->forged_cap != 0 ? msg->forged_cap * 2 : 8;
-		grown = am_arena_alloc(msg->arena,
-		    msg->forged_cap * sizeof(*grown));
-		if (grown == NULL) {
-			/* Without memory the message cannot be cleaned:
-			 * the verdict says so and the daemon defers it. */
-			v->forged_overflow = true;
-			return;
-		}
-		if (v->nforged > 0)
-			memcpy(grown, msg->forged, v->nforged * sizeof(*grown));
-		msg->forged = grown;
+	if (p->n == p->cap) {
+		p->cap = p->cap != 0 ? p->cap * 2 : 8;
+		if ((grown = am_arena_alloc(arena, p->cap * sizeof(*grown))) ==
+		    NULL)
+			return false;
+		if (p->n > 0)
+			memcpy(grown, p->at, p->n * sizeof(*grown));
+		p->at = grown;
 	}
-	msg->forged[v->nforged++] = msg->authres_seen;
+	p->at[p->n++] = p->seen;
+	return true;
+}
+
+/* A field whose removal matters: without memory to remember it the
+ * verdict says so, and the daemon defers the message. */
+static void
+note_removal(struct am_msg *msg, struct positions *p, bool remove)
+{
+	p->seen++;
+	if (remove && !remember(msg->arena, p))
+		msg->verdict.forged_overflow = true;
 }
 
 /* A From field: its DMARC record lookup can start now. */
@@ -280,7 +291,11 @@ am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
 
 	msg->verdict.header_bytes += size;
 	if (name_is(name, name_len, AM_AUTHRES_HEADER))
-		note_authres(msg, value, value_len);
+		note_removal(msg, &msg->forged, forged(msg->conn->ctx,
+		    msg->arena, value, value_len));
+	else if (msg->conn->ctx->verdict_header != NULL &&
+	    name_is(name, name_len, msg->conn->ctx->verdict_header))
+		note_removal(msg, &msg->verdicts, true);
 	if (msg->dkim != NULL)
 		am_dkim_header(msg->dkim, name, name_len, value, value_len);
 	if (size > AM_MSG_HEADER_MAX - msg->header_bytes) {
@@ -365,7 +380,10 @@ am_msg_finish(struct am_msg *msg)
 	in.mail_from = msg->mail_from;
 	am_verdict_dmarc(ctx, msg->dns, msg->arena, msg->headers, &in,
 	    tracer(msg), v);
-	v->forged = msg->forged;
+	v->forged = msg->forged.at;
+	v->nforged = msg->forged.n;
+	v->stale_verdicts = msg->verdicts.at;
+	v->nstale_verdicts = msg->verdicts.n;
 	v->authres = am_verdict_render(ctx, msg->arena, v,
 	    msg->mail_from == NULL || msg->mail_from[0] == '\0');
 	v->summary = am_verdict_summary(msg->arena, v);

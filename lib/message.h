@@ -72,6 +72,10 @@ struct am_verdict {
 	 * libmilter's header-change call counts them. */
 	const unsigned *forged;
 	size_t nforged;
+	/* Incoming fields named like our verdict header (ctx->verdict_header),
+	 * 1-based among the fields of that name: removed too. */
+	const unsigned *stale_verdicts;
+	size_t nstale_verdicts;
 	bool forged_overflow; /* one could not be remembered (no memory) */
 	const struct am_trace *trace; /* NULL unless enabled */
 	size_t header_bytes, body_bytes;

@@ -432,6 +432,59 @@ message_body_is_not_wanted_without_signatures(void **state)
 }
 
 static void
+message_list_mail_is_quarantined_and_says_why(void **state)
+{
+	static const char list_spoof[] =
+	    "List-Id: <discuss.lists.example>\r\n"
+	    "X-Verdict: accept; forged by the sender\r\n"
+	    "From: ceo@example.com\r\n"
+	    "x-verdict: another\r\n\r\nx\r\n";
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	r.env.ctx.verdict_header = "X-Verdict";
+	run_message(&r, "203.0.113.5", "<x@lists.example>", list_spoof);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_FAIL);
+	assert_int_equal(r.v->decision.action, AM_ACTION_QUARANTINE);
+	assert_string_equal(r.v->decision.rule, "indirect-flow");
+	contains(r.v->authres, "dmarc=fail (p=reject; list mail: List-Id)");
+	contains(r.v->authres, "policy.dmarc=quarantine");
+	assert_string_equal(r.v->label,
+	    "reject-avoided; dmarc=fail; reason=list");
+	/* a sender's own verdict headers are removed */
+	assert_int_equal(r.v->nstale_verdicts, 2);
+	assert_int_equal(r.v->stale_verdicts[0], 1);
+	assert_int_equal(r.v->stale_verdicts[1], 2);
+	run_free(&r);
+}
+
+static void
+message_two_date_fields_get_the_header_action(void **state)
+{
+	static const char m[] =
+	    "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+	    "From: a@example.com\r\n"
+	    "Date: Tue, 24 Nov 2026 10:00:00 +0000\r\n\r\nx\r\n";
+	struct run r;
+
+	static char *const once[] = {"Date"};
+
+	(void)state;
+	run_init(&r);
+	/* as policy.single_headers and header_action would set it */
+	r.policy.single_headers = once;
+	r.policy.nsingle_headers = 1;
+	r.policy.on_header_problem = AM_ACTION_QUARANTINE;
+	run_message(&r, "192.0.2.7", "<a@example.com>", m);
+	assert_string_equal(r.v->header_problem,
+	    "2 Date header fields (RFC 5322 allows one)");
+	assert_int_equal(r.v->decision.action, AM_ACTION_QUARANTINE);
+	assert_string_equal(r.v->decision.rule, "header-rule");
+	run_free(&r);
+}
+
+static void
 message_header_is_rendered_exactly(void **state)
 {
 	struct run r;
@@ -474,6 +527,8 @@ main(void)
 		cmocka_unit_test(
 		    message_dmarc_dns_timeout_follows_temperror_setting),
 		cmocka_unit_test(message_body_is_not_wanted_without_signatures),
+		cmocka_unit_test(message_list_mail_is_quarantined_and_says_why),
+		cmocka_unit_test(message_two_date_fields_get_the_header_action),
 		cmocka_unit_test(message_header_is_rendered_exactly),
 	};
 	return cmocka_run_group_tests_name("message", tests, setup, teardown);
