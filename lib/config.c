@@ -604,6 +604,45 @@ am_config_print_changes(const struct am_config *cfg, FILE *fp)
 	am_config_free(def);
 }
 
+void
+am_config_apply(const struct am_config *cfg, const char *host,
+    struct am_ctx *ctx)
+{
+	ctx->authserv_id = am_config_authserv_id(cfg, host);
+	ctx->receiver = host;
+	ctx->log_level = cfg->log_level;
+	ctx->spf_time_limit = cfg->spf_time_limit;
+	ctx->spf_void_limit = cfg->spf_void_limit;
+	ctx->policy = &cfg->policy;
+	ctx->verdict_header = cfg->verdict_header[0] != '\0' ?
+	    cfg->verdict_header : NULL;
+	ctx->authres_remove_ids = cfg->authres_remove_ids.v;
+	ctx->authres_remove_nids = cfg->authres_remove_ids.n;
+	ctx->authres_remove_all = cfg->authres_remove_all;
+}
+
+void
+am_config_dns_options(const struct am_config *cfg, struct am_dns_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->forwarders = (const char *const *)cfg->resolvers.v;
+	opt->nforwarders = cfg->resolvers.n;
+	opt->resolv_conf = cfg->resolv_conf;
+	opt->timeout_ms = cfg->dns_timeout * 1000;
+	opt->dnssec = cfg->dnssec;
+	opt->trust_anchor = cfg->trust_anchor;
+	opt->resolve_special_names = cfg->resolve_special_names;
+}
+
+void
+am_config_dkim_options(const struct am_config *cfg,
+    struct am_dkim_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->max_signatures = cfg->dkim_max_signatures;
+	opt->min_key_bits = cfg->dkim_min_key_bits;
+}
+
 bool
 am_config_socket_valid(const char *socket, const char **why)
 {

@@ -24,6 +24,8 @@
 #include <stdio.h>
 
 #include "ctx.h"
+#include "dkim.h"
+#include "dns.h"
 #include "ip.h"
 #include "policy.h"
 
@@ -125,6 +127,21 @@ void am_config_print_changes(const struct am_config *cfg, FILE *fp);
  * name (for the documentation test). */
 size_t am_config_nkeys(void);
 void am_config_key(size_t i, const char **section, const char **name);
+
+/* Sets the settings of ctx that come from cfg (authserv-id with host as
+ * its default, log level, SPF limits, policy, header removal).  The
+ * resolver, DKIM library, clock and logger are the caller's.  ctx keeps
+ * pointers into cfg. */
+void am_config_apply(const struct am_config *cfg, const char *host,
+    struct am_ctx *ctx);
+
+/* The resolver options of cfg; they point into cfg. */
+void am_config_dns_options(const struct am_config *cfg,
+    struct am_dns_options *opt);
+
+/* The DKIM options of cfg. */
+void am_config_dkim_options(const struct am_config *cfg,
+    struct am_dkim_options *opt);
 
 /* True when socket has the form of milter.socket; *why says what is
  * wrong otherwise (for -p). */

@@ -7,9 +7,12 @@
  * comes from the system's resolver, a given resolver, or a zone file
  * ("what if my DNS said this?").
  *
+ * With --config it evaluates under the daemon's configuration (local
+ * policy, authserv-id, DKIM and DNS settings).
+ *
  * Exit codes (authmilter-check(1)): 0 pass-like, 1 fail-like,
- * 2 temporary error, 64 usage, 65 bad zone file, 66 unreadable input,
- * 70 internal error.
+ * 2 temporary error, 64 usage, 65 bad zone or configuration file,
+ * 66 unreadable input, 70 internal error.
  */
 #include "autoconfig.h"
 
@@ -21,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "ctx.h"
 #include "dkim.h"
 #include "dns.h"
@@ -45,7 +49,7 @@ enum {
 
 struct options {
 	const char *client_ip, *helo, *mail_from, *zone, *authserv_id;
-	const char *trust_anchor;
+	const char *trust_anchor, *config, *auth_user;
 	const char *resolvers[MAX_RESOLVERS];
 	size_t nresolvers;
 	unsigned timeout;
@@ -63,8 +67,8 @@ usage(FILE *fp)
 	    "[--json] [FILE|-]\n"
 	    "Options: --authserv-id NAME, --timeout SECONDS, "
 	    "--resolve-special-names,\n"
-	    "         --trust-anchor FILE, --help, --version.  "
-	    "See authmilter-check(1).\n");
+	    "         --trust-anchor FILE, --config FILE, --auth USER, "
+	    "--help,\n         --version.  See authmilter-check(1).\n");
 }
 
 static int
@@ -80,6 +84,8 @@ parse_args(int argc, char **argv, struct options *o)
 		{"timeout", required_argument, NULL, 't'},
 		{"resolve-special-names", no_argument, NULL, 'S'},
 		{"trust-anchor", required_argument, NULL, 'T'},
+		{"config", required_argument, NULL, 'c'},
+		{"auth", required_argument, NULL, 'u'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -132,6 +138,12 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'T':
 			o->trust_anchor = optarg;
 			break;
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'u':
+			o->auth_user = optarg;
+			break;
 		case 'j':
 			o->json = true;
 			break;
@@ -162,7 +174,8 @@ parse_args(int argc, char **argv, struct options *o)
 }
 
 static struct am_dns *
-make_resolver(const struct options *o, int *code)
+make_resolver(const struct options *o, const struct am_config *cfg,
+    int *code)
 {
 	struct am_dns_options dopt;
 	struct am_zone *zone;
@@ -185,13 +198,20 @@ make_resolver(const struct options *o, int *code)
 			*code = EXIT_SOFTWARE;
 		return dns;
 	}
-	memset(&dopt, 0, sizeof(dopt));
-	dopt.forwarders = o->resolvers;
-	dopt.nforwarders = o->nresolvers;
-	dopt.timeout_ms = o->timeout * 1000;
-	dopt.resolve_special_names = o->special_names;
-	dopt.dnssec = o->trust_anchor != NULL;
-	dopt.trust_anchor = o->trust_anchor;
+	/* The command line wins over the configuration's [dns]. */
+	if (cfg != NULL && o->nresolvers == 0 && o->trust_anchor == NULL)
+		am_config_dns_options(cfg, &dopt);
+	else {
+		memset(&dopt, 0, sizeof(dopt));
+		dopt.forwarders = o->resolvers;
+		dopt.nforwarders = o->nresolvers;
+		dopt.dnssec = o->trust_anchor != NULL;
+		dopt.trust_anchor = o->trust_anchor;
+	}
+	if (o->timeout != 0)
+		dopt.timeout_ms = o->timeout * 1000;
+	if (o->special_names)
+		dopt.resolve_special_names = true;
 	if ((dns = am_dns_new_unbound(&dopt, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "authmilter-check: %s\n", err);
 		*code = EXIT_USAGE;
@@ -298,6 +318,8 @@ print_dmarc(const struct am_verdict *v)
 			    am_dmarc_policy_name(a->applied));
 		printf("\n  dmarc=%s: %s\n", am_result_name(d->result),
 		    d->reason);
+		if (a->note != NULL)
+			printf("  local policy: %s\n", a->note);
 	}
 }
 
@@ -346,6 +368,9 @@ print_text(const struct options *o, const struct am_verdict *v)
 	printf("Authentication-Results: %s\n", v->authres);
 	printf("\naction: %s (%s): %s\n", am_action_name(v->decision.action),
 	    v->decision.rule, v->decision.reason);
+	printf("verdict: %s\n", v->label);
+	if (v->header_problem != NULL)
+		printf("headers: %s\n", v->header_problem);
 	if (v->nforged > 0)
 		printf("removed: %zu incoming Authentication-Results claiming "
 		       "our authserv-id\n", v->nforged);
@@ -431,6 +456,7 @@ json_dmarc(struct json *j, const struct am_verdict *v)
 		json_bool(j, "dkim_aligned", d->dkim_aligned);
 		json_string(j, "aligned_by", d->aligned_by);
 		json_string(j, "reason", d->reason);
+		json_string(j, "local_policy", a->note);
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -450,6 +476,8 @@ print_json(const struct options *o, const struct am_verdict *v)
 	json_string(&j, "action", am_action_name(v->decision.action));
 	json_string(&j, "rule", v->decision.rule);
 	json_string(&j, "reason", v->decision.reason);
+	json_string(&j, "verdict", v->label);
+	json_string(&j, "header_problem", v->header_problem);
 	json_end_object(&j);
 	json_uint(&j, "removed_authentication_results", v->nforged);
 	json_dmarc(&j, v);
@@ -495,19 +523,80 @@ wall_clock(void *arg)
 	return time(NULL);
 }
 
+/* Everything one run needs; torn down by teardown(). */
+struct run {
+	struct am_config *cfg;
+	struct am_dns *dns;
+	struct am_dkim_lib *dkim;
+	struct am_ctx ctx;
+	struct am_conn *conn;
+	struct am_msg *msg;
+	char host[256];
+};
+
+static void
+teardown(struct run *r)
+{
+	am_msg_free(r->msg);
+	am_conn_free(r->conn);
+	am_dkim_lib_free(r->dkim);
+	am_dns_free(r->dns);
+	am_config_free(r->cfg);
+}
+
+/* Builds the context and an empty message; 0 or an exit code. */
+static int
+setup(const struct options *o, const struct am_ip *client, struct run *r)
+{
+	struct am_dkim_options dkopt;
+	char err[512];
+	int code = 0;
+
+	if (o->config != NULL &&
+	    (r->cfg = am_config_load(o->config, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "authmilter-check: %s\n", err);
+		return access(o->config, R_OK) == 0 ? EXIT_DATAERR :
+						      EXIT_NOINPUT;
+	}
+	if ((r->dns = make_resolver(o, r->cfg, &code)) == NULL)
+		return code;
+	memset(&dkopt, 0, sizeof(dkopt));
+	if (r->cfg != NULL)
+		am_config_dkim_options(r->cfg, &dkopt);
+	if ((r->dkim = am_dkim_lib_new(&dkopt, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "authmilter-check: DKIM: %s\n", err);
+		return EXIT_SOFTWARE;
+	}
+	if (gethostname(r->host, sizeof(r->host)) != 0)
+		snprintf(r->host, sizeof(r->host), "localhost");
+	r->host[sizeof(r->host) - 1] = '\0';
+	am_ctx_init(&r->ctx, r->dns);
+	if (r->cfg != NULL)
+		am_config_apply(r->cfg, r->host, &r->ctx);
+	r->ctx.dkim = r->dkim;
+	if (o->authserv_id != NULL)
+		r->ctx.authserv_id = o->authserv_id;
+	else if (r->cfg == NULL)
+		r->ctx.authserv_id = r->host;
+	r->ctx.receiver = r->host;
+	r->ctx.clock = wall_clock;
+	if ((r->conn = am_conn_new(&r->ctx, client, NULL)) == NULL ||
+	    (r->msg = am_msg_new(r->conn, true)) == NULL)
+		return EXIT_SOFTWARE;
+	if (o->helo != NULL)
+		am_conn_helo(r->conn, o->helo);
+	if (o->auth_user != NULL)
+		am_msg_auth(r->msg, o->auth_user);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct options o;
-	struct am_ip client;
-	struct am_ctx ctx;
-	struct am_dns *dns;
-	struct am_dkim_lib *dkim;
-	struct am_dkim_options dkopt;
-	struct am_conn *conn;
-	struct am_msg *msg;
 	const struct am_verdict *v;
-	char host[256], err[256];
+	struct am_ip client;
+	struct options o;
+	struct run r;
 	int code;
 
 	if ((code = parse_args(argc, argv, &o)) != 0)
@@ -518,36 +607,13 @@ main(int argc, char **argv)
 		    "an IPv4 or IPv6 address\n", o.client_ip);
 		return EXIT_USAGE;
 	}
-	if ((dns = make_resolver(&o, &code)) == NULL)
-		return code;
-	memset(&dkopt, 0, sizeof(dkopt));
-	if ((dkim = am_dkim_lib_new(&dkopt, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "authmilter-check: DKIM: %s\n", err);
-		am_dns_free(dns);
-		return EXIT_SOFTWARE;
-	}
-	if (gethostname(host, sizeof(host)) != 0)
-		snprintf(host, sizeof(host), "localhost");
-	host[sizeof(host) - 1] = '\0';
-	am_ctx_init(&ctx, dns);
-	ctx.dkim = dkim;
-	ctx.authserv_id = o.authserv_id != NULL ? o.authserv_id : host;
-	ctx.receiver = host;
-	ctx.clock = wall_clock;
-	if ((conn = am_conn_new(&ctx, o.client_ip != NULL ? &client : NULL,
-		 NULL)) == NULL ||
-	    (msg = am_msg_new(conn, true)) == NULL) {
-		am_conn_free(conn);
-		am_dkim_lib_free(dkim);
-		am_dns_free(dns);
-		return EXIT_SOFTWARE;
-	}
-	if (o.helo != NULL)
-		am_conn_helo(conn, o.helo);
-	if (o.file != NULL && (code = read_message(msg, o.file)) != 0)
+	memset(&r, 0, sizeof(r));
+	if ((code = setup(&o, o.client_ip != NULL ? &client : NULL, &r)) != 0)
 		goto out;
-	am_msg_mail_from(msg, envelope_from(&o, msg));
-	v = am_msg_finish(msg);
+	if (o.file != NULL && (code = read_message(r.msg, o.file)) != 0)
+		goto out;
+	am_msg_mail_from(r.msg, envelope_from(&o, r.msg));
+	v = am_msg_finish(r.msg);
 	if (v->authres == NULL) {
 		code = EXIT_SOFTWARE;
 		goto out;
@@ -558,10 +624,7 @@ main(int argc, char **argv)
 		print_text(&o, v);
 	code = exit_code(v);
 out:
-	am_msg_free(msg);
-	am_conn_free(conn);
-	am_dkim_lib_free(dkim);
-	am_dns_free(dns);
+	teardown(&r);
 	if (fflush(stdout) != 0 && code == 0)
 		code = EXIT_SOFTWARE;
 	return code;

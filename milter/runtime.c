@@ -33,25 +33,10 @@ runtime_free(struct runtime *rt)
 	free(rt);
 }
 
-static struct am_dns *
-make_dns(const struct am_config *cfg, char *err, size_t errlen)
-{
-	struct am_dns_options opt;
-
-	memset(&opt, 0, sizeof(opt));
-	opt.forwarders = (const char *const *)cfg->resolvers.v;
-	opt.nforwarders = cfg->resolvers.n;
-	opt.resolv_conf = cfg->resolv_conf;
-	opt.timeout_ms = cfg->dns_timeout * 1000;
-	opt.dnssec = cfg->dnssec;
-	opt.trust_anchor = cfg->trust_anchor;
-	opt.resolve_special_names = cfg->resolve_special_names;
-	return am_dns_new_unbound(&opt, err, errlen);
-}
-
 struct runtime *
 runtime_new(struct am_config *cfg, char *err, size_t errlen)
 {
+	struct am_dns_options dns;
 	struct am_dkim_options dk;
 	struct runtime *rt = calloc(1, sizeof(*rt));
 	char why[256];
@@ -65,32 +50,23 @@ runtime_new(struct am_config *cfg, char *err, size_t errlen)
 	if (gethostname(rt->host, sizeof(rt->host)) != 0)
 		snprintf(rt->host, sizeof(rt->host), "localhost");
 	rt->host[sizeof(rt->host) - 1] = '\0';
-	if ((rt->dns = make_dns(cfg, why, sizeof(why))) == NULL) {
+	am_config_dns_options(cfg, &dns);
+	if ((rt->dns = am_dns_new_unbound(&dns, why, sizeof(why))) == NULL) {
 		snprintf(err, errlen, "DNS: %s", why);
 		runtime_free(rt);
 		return NULL;
 	}
-	memset(&dk, 0, sizeof(dk));
-	dk.max_signatures = cfg->dkim_max_signatures;
-	dk.min_key_bits = cfg->dkim_min_key_bits;
+	am_config_dkim_options(cfg, &dk);
 	if ((rt->dkim = am_dkim_lib_new(&dk, why, sizeof(why))) == NULL) {
 		snprintf(err, errlen, "DKIM: %s", why);
 		runtime_free(rt);
 		return NULL;
 	}
 	am_ctx_init(&rt->ctx, rt->dns);
+	am_config_apply(cfg, rt->host, &rt->ctx);
 	rt->ctx.dkim = rt->dkim;
-	rt->ctx.authserv_id = am_config_authserv_id(cfg, rt->host);
-	rt->ctx.receiver = rt->host;
 	rt->ctx.clock = wall_clock;
 	rt->ctx.log = log_for_lib;
-	rt->ctx.log_level = cfg->log_level;
-	rt->ctx.spf_time_limit = cfg->spf_time_limit;
-	rt->ctx.spf_void_limit = cfg->spf_void_limit;
-	rt->ctx.policy = &cfg->policy;
-	rt->ctx.authres_remove_ids = cfg->authres_remove_ids.v;
-	rt->ctx.authres_remove_nids = cfg->authres_remove_ids.n;
-	rt->ctx.authres_remove_all = cfg->authres_remove_all;
 	return rt;
 }
 

@@ -55,7 +55,8 @@ run --zone "$zone" --client-ip 192.0.2.25 --helo mail.example.com \
 	--mail-from '<>'
 tap_like "null sender checks postmaster@HELO" "$out" \
 	'sender postmaster@mail\.example\.com'
-run --zone "$zone" "$data/plain.eml"
+printf 'From: a@soft.example.org\n\nhi\n' >"$tmp/nodmarc.eml"
+run --zone "$zone" "$tmp/nodmarc.eml"
 tap_like "without --client-ip SPF is not evaluated, and says so" "$out" \
 	'spf: not evaluated: no client address'
 tap_is "... and that is not a failure" "$rc" 0
@@ -68,6 +69,54 @@ if command -v python3 >/dev/null 2>&1; then
 fi
 tap_like "--json carries the result" "$out" '"result": "pass"'
 tap_like "--json carries the steps" "$out" '"steps": \['
+
+# DMARC and local policy through the checker.
+printf 'From: CEO <ceo@example.com>\nSubject: pay\n\nnow\n' >"$tmp/spoof.eml"
+run --zone "$zone" --client-ip 198.51.100.7 --mail-from x@evil.example \
+	"$tmp/spoof.eml"
+tap_is "a spoof under p=reject exits 1" "$rc" 1
+tap_like "... says it would be rejected, and why" "$out" \
+	'^action: reject \(dmarc-reject\): DMARC fail for example\.com under p=reject'
+tap_like "... explains each identifier" "$out" \
+	'dmarc=fail: SPF none for evil\.example; no DKIM signature'
+tap_like "... prints the verdict line" "$out" '^verdict: reject; dmarc=fail; reason=dmarc$'
+run --zone "$zone" --client-ip 198.51.100.7 --mail-from x@evil.example \
+	--auth alice "$tmp/spoof.eml"
+tap_like "--auth: an authenticated client is not rejected" "$out" \
+	'^action: accept \(authenticated\): would reject'
+tap_like "... and the verdict says what was avoided" "$out" \
+	'^verdict: reject-avoided; dmarc=fail; reason=authenticated$'
+printf 'List-Id: <talk.lists.example>\n' | cat - "$tmp/spoof.eml" >"$tmp/list.eml"
+run --zone "$zone" --client-ip 198.51.100.7 --mail-from x@lists.example \
+	"$tmp/list.eml"
+tap_like "list mail under p=reject is quarantined, not rejected" "$out" \
+	'^action: quarantine \(indirect-flow\)'
+tap_like "... and the A-R comment names the sign" "$out" \
+	'p=reject; list mail: List-Id'
+cat >"$tmp/am.conf" <<'CONF'
+dmarc { mode = quarantine }
+policy { single_headers = {"Subject"} header_action = reject }
+pin "partner.example" { networks = {"203.0.113.0/24"} }
+CONF
+run --config "$tmp/am.conf" --zone "$zone" --client-ip 198.51.100.7 \
+	--mail-from x@evil.example "$tmp/spoof.eml"
+tap_like "--config: dmarc.mode quarantine applies" "$out" \
+	'^action: quarantine \(dmarc-mode-quarantine\)'
+printf 'From: a@partner.example\nSubject: x\n\ny\n' >"$tmp/partner.eml"
+run --config "$tmp/am.conf" --zone "$zone" --client-ip 198.51.100.7 \
+	--mail-from a@partner.example "$tmp/partner.eml"
+tap_like "--config: a pinned domain from elsewhere is rejected despite SPF pass" \
+	"$out" '^action: reject \(pinned-sender\)'
+printf 'From: a@partner.example\nSubject: x\nSubject: y\n\nz\n' >"$tmp/twosubj.eml"
+run --config "$tmp/am.conf" --zone "$zone" --client-ip 203.0.113.4 \
+	--mail-from a@partner.example "$tmp/twosubj.eml"
+tap_like "--config: a repeated once-only field gets header_action" "$out" \
+	'^headers: 2 Subject header fields'
+tap_like "... reject here" "$out" '^action: reject \(header-rule\)'
+printf 'dmarc { mode = sometimes }\n' >"$tmp/bad.conf"
+run --config "$tmp/bad.conf" --zone "$zone"
+tap_is "an invalid --config exits 65" "$rc" 65
+tap_like "... naming file and line" "$out" 'bad\.conf:1: dmarc\.mode: "sometimes"'
 
 # Bad input: a clear message and a defined exit code.
 run --client-ip 192.0.2.300
