@@ -1,7 +1,9 @@
 #!/bin/sh
 # quickstart.sh - build and run authmilter on a fresh Debian 12, as root.
 #
-#   sh contrib/quickstart.sh run    install what is needed, build, run
+#   sh contrib/quickstart.sh run    install what is needed, build, run the
+#                                   daemon in the foreground with the
+#                                   default configuration
 #   sh contrib/quickstart.sh test   install what is needed, build, run the
 #                                   whole test suite three ways (plain,
 #                                   ASan+UBSan, libFuzzer) and end with
@@ -18,9 +20,10 @@ BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config
 	libunbound-dev libopendkim-dev libssl-dev libconfuse-dev libevent-dev
 	libmilter-dev libcmocka-dev libyaml-dev"
 # nsd: the real DNS server of the live tests; ldnsutils: signs its test
-# zones for DNSSEC; clang + libclang-rt: the fuzz targets; python3: JSON
-# validation in the CLI tests.
-TEST_PACKAGES="nsd ldnsutils clang libclang-rt-14-dev python3"
+# zones for DNSSEC; postfix + swaks: the end-to-end tests; clang +
+# libclang-rt: the fuzz targets; python3: JSON validation in the CLI
+# tests.
+TEST_PACKAGES="nsd ldnsutils postfix swaks clang libclang-rt-14-dev python3"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 JOBS=$(nproc 2>/dev/null || echo 2)
 
@@ -35,8 +38,11 @@ install_packages() {
 		echo "quickstart: missing packages:$need (run as root, or install them)" >&2
 		return 1
 	fi
-	# Keep the packages' services (nsd on port 53) from starting: the
-	# tests start their own servers on loopback.
+	# Keep the packages' services (nsd on port 53, postfix on 25) from
+	# starting: the tests start their own servers on loopback.  Postfix
+	# installs unconfigured.
+	echo "postfix postfix/main_mailer_type select No configuration" |
+		debconf-set-selections 2>/dev/null
 	made_policy=
 	if [ ! -e /usr/sbin/policy-rc.d ]; then
 		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
@@ -116,10 +122,8 @@ run_tests() {
 case ${1:-} in
 run)
 	install_packages $BUILD_PACKAGES && bootstrap && build plain || exit 1
-	echo "== authmilter-check on the bundled sample message:"
-	exec build/plain/milter/authmilter-check --zone contrib/sample/dns.zone \
-		--client-ip 192.0.2.25 --helo mail.example.com \
-		contrib/sample/message.eml
+	echo "== authmilter in the foreground on inet:8893@127.0.0.1 (Ctrl-C stops it)"
+	exec build/plain/milter/authmilter -f
 	;;
 test)
 	if ! install_packages $BUILD_PACKAGES $TEST_PACKAGES || ! bootstrap; then
