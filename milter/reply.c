@@ -2,8 +2,7 @@
  * reply.c - carrying out a verdict through libmilter (see reply.h).
  *
  * Every decision was made in lib/ (policy.c); this file only translates
- * it.  Forged headers are deleted from the last to the first so that the
- * positions stay valid whichever way the MTA counts them.
+ * it.
  */
 #include "autoconfig.h"
 
@@ -83,39 +82,55 @@ quarantine(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v,
 	return SMFIS_ACCEPT;
 }
 
-/* Inserts our header at the top (RFC 8601 placement). */
+/* Inserts a header at the top (RFC 8601 placement for ours). */
 static bool
-insert_authres(SMFICTX *ctx, const char *value, bool leadspc)
+insert_top(SMFICTX *ctx, const char *name, const char *value, bool leadspc)
 {
 	char *text;
 	int rc;
 
 	if (!leadspc)
-		return smfi_insheader(ctx, 0, "Authentication-Results",
-			   (char *)value) == MI_SUCCESS;
+		return smfi_insheader(ctx, 0, (char *)name, (char *)value) ==
+		    MI_SUCCESS;
 	if ((text = malloc(strlen(value) + 2)) == NULL)
 		return false;
 	text[0] = ' ';
 	memcpy(text + 1, value, strlen(value) + 1);
-	rc = smfi_insheader(ctx, 0, "Authentication-Results", text);
+	rc = smfi_insheader(ctx, 0, (char *)name, text);
 	free(text);
 	return rc == MI_SUCCESS;
+}
+
+/* Deletes the fields of name at the given 1-based positions, last first
+ * so that the positions stay valid whichever way the MTA counts. */
+static bool
+delete_fields(SMFICTX *ctx, const char *name, const unsigned *at, size_t n)
+{
+	size_t i;
+
+	for (i = n; i > 0; i--)
+		if (smfi_chgheader(ctx, (char *)name, (int)at[i - 1], NULL) !=
+		    MI_SUCCESS)
+			return false;
+	return true;
 }
 
 sfsistat
 reply_apply(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v,
     bool leadspc)
 {
-	size_t i;
+	const char *verdict = rt->ctx.verdict_header;
 
 	/* A forged header that cannot be removed must not be delivered. */
-	if (v->forged_overflow)
+	if (v->forged_overflow ||
+	    !delete_fields(ctx, "Authentication-Results", v->forged,
+		v->nforged) ||
+	    (verdict != NULL && !delete_fields(ctx, verdict,
+				    v->stale_verdicts, v->nstale_verdicts)))
 		return SMFIS_TEMPFAIL;
-	for (i = v->nforged; i > 0; i--)
-		if (smfi_chgheader(ctx, "Authentication-Results",
-			(int)v->forged[i - 1], NULL) != MI_SUCCESS)
-			return SMFIS_TEMPFAIL;
-	if (!insert_authres(ctx, v->authres, leadspc))
+	/* the verdict first, so that ours ends up on top of it */
+	if ((verdict != NULL && !insert_top(ctx, verdict, v->label, leadspc)) ||
+	    !insert_top(ctx, "Authentication-Results", v->authres, leadspc))
 		return SMFIS_TEMPFAIL;
 	switch (v->decision.action) {
 	case AM_ACTION_REJECT:
