@@ -83,12 +83,6 @@ am_buf_add(struct am_buf *b, const void *p, size_t len)
 }
 
 void
-am_buf_addc(struct am_buf *b, char c)
-{
-	am_buf_add(b, &c, 1);
-}
-
-void
 am_buf_adds(struct am_buf *b, const char *s)
 {
 	am_buf_add(b, s, strlen(s));

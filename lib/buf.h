@@ -33,7 +33,6 @@ void am_buf_release(struct am_buf *b);
 void am_buf_reset(struct am_buf *b);
 
 void am_buf_add(struct am_buf *b, const void *p, size_t len);
-void am_buf_addc(struct am_buf *b, char c);
 void am_buf_adds(struct am_buf *b, const char *s);
 void am_buf_printf(struct am_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -50,6 +49,18 @@ static inline bool
 am_buf_failed(const struct am_buf *b)
 {
 	return b->failed;
+}
+
+/* One byte; inline because parsers append byte by byte. */
+static inline void
+am_buf_addc(struct am_buf *b, char c)
+{
+	if (!b->failed && b->len + 1 < b->cap &&
+	    (b->limit == 0 || b->len < b->limit)) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+	} else
+		am_buf_add(b, &c, 1);
 }
 
 #endif

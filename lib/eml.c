@@ -96,14 +96,22 @@ is_field_start(const char *s, size_t len)
 static void
 body_bytes(struct am_eml *eml, const char *p, size_t len)
 {
-	size_t i;
+	const char *end = p + len, *nl;
 
-	/* Bare LF becomes CRLF. */
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\n' && !eml->body_cr)
+	/* Bare LF becomes CRLF; the runs between line ends are copied. */
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL) {
+			am_buf_add(&eml->body, p, (size_t)(end - p));
+			eml->body_cr = end[-1] == '\r';
+			break;
+		}
+		am_buf_add(&eml->body, p, (size_t)(nl - p));
+		if (!(nl > p ? nl[-1] == '\r' : eml->body_cr))
 			am_buf_addc(&eml->body, '\r');
-		am_buf_addc(&eml->body, p[i]);
-		eml->body_cr = p[i] == '\r';
+		am_buf_addc(&eml->body, '\n');
+		eml->body_cr = false;
+		p = nl + 1;
 	}
 	if (eml->body.len >= BODY_CHUNK) {
 		am_msg_body(eml->msg, (const unsigned char *)eml->body.data,

@@ -391,6 +391,12 @@ am_msg_finish(struct am_msg *msg)
 	return v;
 }
 
+size_t
+am_msg_arena_used(const struct am_msg *msg)
+{
+	return am_arena_used(msg->arena);
+}
+
 const struct am_header *
 am_msg_headers(const struct am_msg *msg)
 {

@@ -131,6 +131,9 @@ bool am_msg_wants_body(const struct am_msg *msg);
  * valid until am_msg_free(). */
 const struct am_verdict *am_msg_finish(struct am_msg *msg);
 
+/* Bytes the message's evaluation has taken from its arena (bench). */
+size_t am_msg_arena_used(const struct am_msg *msg);
+
 /* The headers kept so far, in order.  Borrowed from msg. */
 const struct am_header *am_msg_headers(const struct am_msg *msg);
 
