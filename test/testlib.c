@@ -3,6 +3,7 @@
  */
 #include "autoconfig.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "testlib.h"
@@ -57,4 +58,38 @@ test_env_free(struct test_env *env)
 	am_dns_session_end(env->session);
 	am_arena_free(env->arena);
 	am_dns_free(env->dns);
+}
+
+/* Room for "prefix: name" of one table row. */
+#define TEST_NAME_SIZE 160
+
+int
+test_run_table(const char *group, const char *prefix, const void *rows,
+    size_t nrows, size_t row_size, CMUnitTestFunction fn,
+    const struct CMUnitTest *fixed, size_t nfixed, CMFixtureFunction setup,
+    CMFixtureFunction teardown)
+{
+	struct CMUnitTest *tests = calloc(nrows + nfixed, sizeof(*tests));
+	char *names = calloc(nrows, TEST_NAME_SIZE);
+	size_t i;
+	int rc;
+
+	if (tests == NULL || names == NULL)
+		return -1;
+	for (i = 0; i < nrows; i++) {
+		const void *row = (const char *)rows + i * row_size;
+
+		snprintf(names + i * TEST_NAME_SIZE, TEST_NAME_SIZE, "%s: %s", prefix,
+		    *(const char *const *)row);
+		tests[i].name = names + i * TEST_NAME_SIZE;
+		tests[i].test_func = fn;
+		tests[i].initial_state = (void *)row;
+	}
+	for (i = 0; i < nfixed; i++)
+		tests[nrows + i] = fixed[i];
+	rc = _cmocka_run_group_tests(group, tests, nrows + nfixed, setup,
+	    teardown);
+	free(tests);
+	free(names);
+	return rc;
 }

@@ -34,4 +34,17 @@ void test_env_free(struct test_env *env);
 /* A fresh lookup session (and arena) for the next evaluation. */
 void test_env_reset(struct test_env *env);
 
+/*
+ * Runs one cmocka test per row of a table, then the fixed tests.  Each
+ * row (row_size bytes) begins with its name, a const char *; its test is
+ * named "prefix: name" and gets the row as its state.  Returns what
+ * cmocka returns (the number of failures).
+ */
+int test_run_table(const char *group, const char *prefix, const void *rows,
+    size_t nrows, size_t row_size, CMUnitTestFunction fn,
+    const struct CMUnitTest *fixed, size_t nfixed, CMFixtureFunction setup,
+    CMFixtureFunction teardown);
+
+#define TEST_ROWS(rows) (rows), sizeof(rows) / sizeof((rows)[0]), sizeof((rows)[0])
+
 #endif

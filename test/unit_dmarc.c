@@ -332,21 +332,7 @@ main(void)
 		cmocka_unit_test(dmarc_walk_query_names_follow_rfc9989),
 		cmocka_unit_test(dmarc_alignment_walks_share_queries),
 	};
-	enum { NCASES = sizeof(cases) / sizeof(cases[0]),
-	       NFIXED = sizeof(fixed) / sizeof(fixed[0]) };
-	struct CMUnitTest tests[NCASES + NFIXED];
-	char names[NCASES][128];
-	size_t i;
 
-	for (i = 0; i < NCASES; i++) {
-		snprintf(names[i], sizeof(names[i]), "dmarc: %s", cases[i].name);
-		memset(&tests[i], 0, sizeof(tests[i]));
-		tests[i].name = names[i];
-		tests[i].test_func = dmarc_named_case;
-		tests[i].initial_state = (void *)&cases[i];
-	}
-	for (i = 0; i < NFIXED; i++)
-		tests[NCASES + i] = fixed[i];
-	return _cmocka_run_group_tests("dmarc", tests, NCASES + NFIXED, NULL,
-	    NULL);
+	return test_run_table("dmarc", "dmarc", TEST_ROWS(cases), dmarc_named_case,
+	    fixed, sizeof(fixed) / sizeof(fixed[0]), NULL, NULL);
 }

@@ -290,24 +290,7 @@ main(void)
 	    cmocka_unit_test(iprev_trace_cname_and_limit),
 	    cmocka_unit_test(iprev_prefetch_starts_the_ptr_lookup),
 	};
-	enum {
-		NCASES = sizeof(cases) / sizeof(cases[0]),
-		NFIXED = sizeof(fixed) / sizeof(fixed[0])
-	};
-	struct CMUnitTest tests[NCASES + NFIXED];
-	char names[NCASES][128];
-	size_t i;
 
-	for (i = 0; i < NCASES; i++) {
-		snprintf(
-		    names[i], sizeof(names[i]), "iprev: %s", cases[i].name);
-		memset(&tests[i], 0, sizeof(tests[i]));
-		tests[i].name = names[i];
-		tests[i].test_func = iprev_named_case;
-		tests[i].initial_state = (void *)&cases[i];
-	}
-	for (i = 0; i < NFIXED; i++)
-		tests[NCASES + i] = fixed[i];
-	return _cmocka_run_group_tests(
-	    "iprev", tests, NCASES + NFIXED, NULL, NULL);
+	return test_run_table("iprev", "iprev", TEST_ROWS(cases), iprev_named_case,
+	    fixed, sizeof(fixed) / sizeof(fixed[0]), NULL, NULL);
 }

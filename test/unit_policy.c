@@ -271,17 +271,6 @@ policy_named_case(void **state)
 int
 main(void)
 {
-	enum { N = sizeof(cases) / sizeof(cases[0]) };
-	struct CMUnitTest tests[N];
-	char names[N][128];
-	size_t i;
-
-	for (i = 0; i < N; i++) {
-		snprintf(names[i], sizeof(names[i]), "policy: %s", cases[i].name);
-		memset(&tests[i], 0, sizeof(tests[i]));
-		tests[i].name = names[i];
-		tests[i].test_func = policy_named_case;
-		tests[i].initial_state = (void *)&cases[i];
-	}
-	return _cmocka_run_group_tests("policy", tests, N, NULL, NULL);
+	return test_run_table("policy", "policy", TEST_ROWS(cases), policy_named_case,
+	    NULL, 0, NULL, NULL);
 }

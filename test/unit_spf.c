@@ -305,21 +305,7 @@ main(void)
 		cmocka_unit_test(spf_time_budget_gives_temperror),
 		cmocka_unit_test(spf_trace_names_every_step),
 	};
-	enum { NCASES = sizeof(cases) / sizeof(cases[0]),
-	       NFIXED = sizeof(fixed) / sizeof(fixed[0]) };
-	struct CMUnitTest tests[NCASES + NFIXED];
-	char names[NCASES][128];
-	size_t i;
 
-	for (i = 0; i < NCASES; i++) {
-		snprintf(names[i], sizeof(names[i]), "spf: %s", cases[i].name);
-		memset(&tests[i], 0, sizeof(tests[i]));
-		tests[i].name = names[i];
-		tests[i].test_func = spf_named_case;
-		tests[i].initial_state = (void *)&cases[i];
-	}
-	for (i = 0; i < NFIXED; i++)
-		tests[NCASES + i] = fixed[i];
-	return _cmocka_run_group_tests("spf", tests, NCASES + NFIXED, NULL,
-	    NULL);
+	return test_run_table("spf", "spf", TEST_ROWS(cases), spf_named_case,
+	    fixed, sizeof(fixed) / sizeof(fixed[0]), NULL, NULL);
 }
