@@ -20,6 +20,7 @@
 #include <confuse.h>
 
 #include "config.h"
+#include "config_text.h"
 #include "domain.h"
 
 enum ktype {
@@ -653,27 +654,46 @@ fill(cfg_t *root, const char *file, char *err, size_t errlen)
 	return cfg;
 }
 
+/* Parses text (len bytes) as if it were the file path.  libconfuse reads
+ * the text of config_text.c, not the file: see there why. */
+static int
+parse_text(cfg_t *root, const char *path, char *text, size_t len)
+{
+	FILE *fp;
+	int rc;
+
+	free(root->filename);
+	if ((root->filename = strdup(path)) == NULL ||
+	    (fp = fmemopen(text, len, "r")) == NULL)
+		return CFG_FILE_ERROR;
+	rc = cfg_parse_fp(root, fp);
+	fclose(fp);
+	return rc;
+}
+
 struct am_config *
 am_config_load(const char *path, char *err, size_t errlen)
 {
 	struct load_state st = {err, errlen, false, NULL};
 	struct am_config *cfg = NULL;
 	struct schema *schema;
+	unsigned unclosed;
+	size_t len;
+	char *text;
 	cfg_t *root;
-	FILE *fp;
 	int rc;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((text = am_config_text_read(path, &len, &unclosed, err,
+		 errlen)) == NULL)
 		return NULL;
-	}
-	fclose(fp);
 	if ((schema = calloc(1, sizeof(*schema))) == NULL) {
+		free(text);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	build_schema(schema);
 	if ((root = cfg_init(schema->root, CFGF_NONE)) == NULL) {
+		free(text);
 		free(schema);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -681,14 +701,20 @@ am_config_load(const char *path, char *err, size_t errlen)
 	cfg_set_error_function(root, on_error);
 	st.root = root;
 	current = &st;
-	rc = cfg_parse(root, path);
+	/* fmemopen() of an empty buffer fails on some C libraries: an empty
+	 * file is a valid configuration of defaults. */
+	rc = len > 0 ? parse_text(root, path, text, len) : CFG_SUCCESS;
 	current = NULL;
-	if (rc == CFG_SUCCESS)
+	if (rc == CFG_SUCCESS && unclosed > 0)
+		snprintf(err, errlen, "%s:%u: this section's '{' is never "
+		    "closed: the file ends inside it", path, unclosed);
+	else if (rc == CFG_SUCCESS)
 		cfg = fill(root, path, err, errlen);
 	else if (!st.failed)
 		snprintf(err, errlen, "%s: cannot be parsed", path);
 	cfg_free(root);
 	free(schema);
+	free(text);
 	return cfg;
 }
 
