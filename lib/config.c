@@ -11,7 +11,6 @@
  */
 #include "autoconfig.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <confuse.h>
 
 #include "config_internal.h"
+#include "config_text.h"
 #include "domain.h"
 
 static const char *const log_levels[] = {"err", "warning", "notice",
@@ -373,13 +373,14 @@ fill_domains(cfg_t *root, struct am_config *cfg, const char **why,
 
 	if (n > 0 && (cfg->domain_modes = calloc(n, sizeof(*dm))) == NULL)
 		return (*why = "out of memory") == NULL;
-	for (i = 0; i < n; i++, cfg->ndomain_modes++) {
+	for (i = 0; i < n; i++) {
 		cfg_t *sec = cfg_getnsec(root, "domain", i);
 
 		dm = &cfg->domain_modes[i];
 		*where = cfg_title(sec);
 		if ((dm->domain = title_domain(sec)) == NULL)
 			return (*why = "not a domain name") == NULL;
+		cfg->ndomain_modes++; /* am_config_free() frees it from here */
 		if (!take(sec, find_key("domain", "mode"), &dm->mode, why))
 			return false;
 	}
@@ -397,13 +398,14 @@ fill_pins(cfg_t *root, struct am_config *cfg, const char **why,
 			 (cfg->pin_networks = calloc(n,
 			      sizeof(*cfg->pin_networks))) == NULL))
 		return (*why = "out of memory") == NULL;
-	for (i = 0; i < n; i++, cfg->npins++) {
+	for (i = 0; i < n; i++) {
 		cfg_t *sec = cfg_getnsec(root, "pin", i);
 
 		p = &cfg->pins[i];
 		*where = cfg_title(sec);
 		if ((p->domain = title_domain(sec)) == NULL)
 			return (*why = "not a domain name") == NULL;
+		cfg->npins++; /* am_config_free() frees it from here */
 		if (!take(sec, find_key("pin", "networks"),
 			&cfg->pin_networks[i], why) ||
 		    !take(sec, find_key("pin", "action"), &p->action, why))
@@ -477,21 +479,50 @@ fill(cfg_t *root, const char *file, char *err, size_t errlen)
 	return cfg;
 }
 
-static struct am_config *
-parse(const char *path, char *err, size_t errlen)
+/* Parses text (len bytes) as if it were the file path.  libconfuse reads
+ * the text of config_text.c, not the file: see there why. */
+static int
+parse_text(cfg_t *root, const char *path, char *text, size_t len)
+{
+	FILE *fp;
+	int rc;
+
+	/* fmemopen() of an empty buffer fails on some C libraries: an empty
+	 * file is a valid configuration of defaults. */
+	if (len == 0)
+		return CFG_SUCCESS;
+	free(root->filename);
+	if ((root->filename = strdup(path)) == NULL ||
+	    (fp = fmemopen(text, len, "r")) == NULL)
+		return CFG_FILE_ERROR;
+	rc = cfg_parse_fp(root, fp);
+	fclose(fp);
+	return rc;
+}
+
+struct am_config *
+am_config_load(const char *path, char *err, size_t errlen)
 {
 	struct load_state st = {err, errlen, false, NULL};
 	struct am_config *cfg = NULL;
-	struct schema *schema = calloc(1, sizeof(*schema));
+	struct schema *schema;
+	unsigned unclosed = 0;
+	size_t len = 0;
+	char *text = NULL;
 	cfg_t *root;
-	int rc = CFG_SUCCESS;
+	int rc;
 
-	if (schema == NULL) {
+	if (path != NULL && (text = am_config_text_read(path, &len, &unclosed,
+				 err, errlen)) == NULL)
+		return NULL;
+	if ((schema = calloc(1, sizeof(*schema))) == NULL) {
+		free(text);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	build_schema(schema);
 	if ((root = cfg_init(schema->root, CFGF_NONE)) == NULL) {
+		free(text);
 		free(schema);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -499,29 +530,19 @@ parse(const char *path, char *err, size_t errlen)
 	cfg_set_error_function(root, on_error);
 	st.root = root;
 	current = &st;
-	if (path != NULL)
-		rc = cfg_parse(root, path);
+	rc = path != NULL ? parse_text(root, path, text, len) : CFG_SUCCESS;
 	current = NULL;
-	if (rc == CFG_SUCCESS)
+	if (rc == CFG_SUCCESS && unclosed > 0)
+		snprintf(err, errlen, "%s:%u: this section's '{' is never "
+		    "closed: the file ends inside it", path, unclosed);
+	else if (rc == CFG_SUCCESS)
 		cfg = fill(root, path, err, errlen);
 	else if (!st.failed)
 		snprintf(err, errlen, "%s: cannot be parsed", path);
 	cfg_free(root);
 	free(schema);
+	free(text);
 	return cfg;
-}
-
-struct am_config *
-am_config_load(const char *path, char *err, size_t errlen)
-{
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	fclose(fp);
-	return parse(path, err, errlen);
 }
 
 struct am_config *
@@ -529,7 +550,7 @@ am_config_defaults(void)
 {
 	char err[256];
 
-	return parse(NULL, err, sizeof(err));
+	return am_config_load(NULL, err, sizeof(err));
 }
 
 void

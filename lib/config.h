@@ -112,8 +112,9 @@ struct am_config {
 struct am_config *am_config_defaults(void);
 
 /*
- * Reads path.  On an error returns NULL with "path:line: what" in err
- * (or "path: what" when there is no line to name).  Caller owns.
+ * Reads path (NULL: none, every default).  On an error returns NULL with
+ * "path:line: what" in err (or "path: what" when there is no line to
+ * name).  Caller owns.
  */
 struct am_config *am_config_load(const char *path, char *err, size_t errlen);
 

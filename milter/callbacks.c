@@ -49,6 +49,21 @@ session(SMFICTX *ctx)
 	return s;
 }
 
+/*
+ * The runtime the connection works under, taken when the MTA opens the
+ * connection (negotiation), or at connect when the MTA does not
+ * negotiate.  Not later: Postfix sends the connect, HELO and MAIL events
+ * that need no reply (SMFIP_NR_*) only with the message, after DATA, and
+ * a transaction that far along is a message in flight that a graceful
+ * stop waits for (runtime_sessions() counts the references).
+ */
+static bool
+hold_runtime(struct session *s)
+{
+	return s != NULL &&
+	    (s->rt != NULL || (s->rt = runtime_acquire()) != NULL);
+}
+
 /* The reply for a step the MTA may or may not wait for. */
 static sfsistat
 carry_on(const struct session *s, unsigned long nr_flag)
@@ -78,7 +93,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	(void)f2;
 	(void)f3;
-	if (s == NULL)
+	if (!hold_runtime(s))
 		return SMFIS_TEMPFAIL;
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
 	*pf1 = f1 & (nr | off | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
@@ -122,7 +137,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	struct am_ip ip;
 	bool have_ip = client_address(sa, &ip);
 
-	if (s == NULL || (s->rt = runtime_acquire()) == NULL)
+	if (!hold_runtime(s))
 		return SMFIS_TEMPFAIL;
 	if (have_ip)
 		am_ip_format(&ip, s->client);

@@ -11,10 +11,10 @@
  * Signals: libmilter's own signal thread stops the milter on SIGHUP, so
  * libmilter runs in a thread of its own with HUP, TERM and INT blocked,
  * while the main thread keeps them unblocked with a handler that writes
- * to a pipe.  Linux hands a process signal to the main thread whenever
- * that thread does not block it, so libmilter's sigwait() never sees
- * them.  SIGHUP reloads; SIGTERM and SIGINT stop accepting connections,
- * let the messages in flight finish (up to 30 seconds) and exit.
+ * to a pipe.  Blocking alone does not keep them from libmilter's
+ * sigwait(): sigwait.c does.  SIGHUP reloads; SIGTERM and SIGINT refuse
+ * new connections, let the ones in flight finish (up to 30 seconds),
+ * then stop libmilter and exit.
  */
 #include "autoconfig.h"
 
@@ -179,11 +179,20 @@ write_pidfile(const char *path)
 	return fclose(fp) == 0;
 }
 
-/* Mode and ownership of a unix socket. */
+/*
+ * Mode and ownership of a unix socket.  The socket is made before root is
+ * dropped; without socket_owner / socket_group it goes to the user and
+ * group the daemon is about to become (authmilter.conf(5)).
+ */
 static bool
 own_socket(const char *sock, const struct am_config *cfg)
 {
 	const char *path = strchr(sock, ':') + 1;
+	bool root = geteuid() == 0;
+	const char *owner = cfg->socket_owner[0] != '\0' ? cfg->socket_owner :
+	    root ? cfg->user : "";
+	const char *group = cfg->socket_group[0] != '\0' ? cfg->socket_group :
+	    root ? cfg->group : "";
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
 	struct passwd *pw;
@@ -195,18 +204,18 @@ own_socket(const char *sock, const struct am_config *cfg)
 		log_msg(AM_LOG_ERR, "chmod %s: %s", path, strerror(errno));
 		return false;
 	}
-	if (cfg->socket_owner[0] != '\0') {
-		if ((pw = getpwnam(cfg->socket_owner)) == NULL) {
-			log_msg(AM_LOG_ERR, "socket_owner %s: no such user",
-			    cfg->socket_owner);
+	if (owner[0] != '\0') {
+		if ((pw = getpwnam(owner)) == NULL) {
+			log_msg(AM_LOG_ERR, "socket owner %s: no such user",
+			    owner);
 			return false;
 		}
 		uid = pw->pw_uid;
 	}
-	if (cfg->socket_group[0] != '\0') {
-		if ((gr = getgrnam(cfg->socket_group)) == NULL) {
-			log_msg(AM_LOG_ERR, "socket_group %s: no such group",
-			    cfg->socket_group);
+	if (group[0] != '\0') {
+		if ((gr = getgrnam(group)) == NULL) {
+			log_msg(AM_LOG_ERR, "socket group %s: no such group",
+			    group);
 			return false;
 		}
 		gid = gr->gr_gid;
@@ -350,10 +359,17 @@ serve(const struct options *o)
 		else
 			break;
 	}
+	/*
+	 * libmilter built with its pool of workers (Debian's is) serves no
+	 * session any more once smfi_stop() has been called: a message in
+	 * flight would be cut off.  So new connections are refused first
+	 * (runtime_close(): the negotiation fails, the MTA applies its
+	 * milter_default_action), the connections that hold a runtime are
+	 * waited for, and only then is libmilter stopped.
+	 */
+	runtime_close();
 	log_msg(AM_LOG_NOTICE, "stopping: no new connections; waiting for "
 	    "%u in flight", runtime_sessions());
-	smfi_stop();
-	pthread_join(milter, NULL);
 	deadline = time(NULL) + DRAIN_SECONDS;
 	while (runtime_sessions() > 0 && time(NULL) < deadline)
 		usleep(100000);
@@ -361,6 +377,8 @@ serve(const struct options *o)
 		log_msg(AM_LOG_WARNING, "%u connections still open after %d s; "
 		    "exiting (the MTA retries them)", runtime_sessions(),
 		    DRAIN_SECONDS);
+	smfi_stop();
+	pthread_join(milter, NULL);
 	runtime_install(NULL);
 	return EX_OK;
 }

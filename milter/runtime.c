@@ -16,6 +16,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *current;
 static unsigned sessions; /* references held by connections */
+static bool closed;	  /* runtime_close() was called */
 
 static time_t
 wall_clock(void *arg)
@@ -76,7 +77,7 @@ runtime_acquire(void)
 	struct runtime *rt;
 
 	pthread_mutex_lock(&lock);
-	if ((rt = current) != NULL) {
+	if ((rt = closed ? NULL : current) != NULL) {
 		rt->refs++;
 		sessions++;
 	}
@@ -120,6 +121,14 @@ runtime_install(struct runtime *rt)
 		log_set_level(rt->cfg->log_level);
 	if (old != NULL)
 		unref(old);
+}
+
+void
+runtime_close(void)
+{
+	pthread_mutex_lock(&lock);
+	closed = true;
+	pthread_mutex_unlock(&lock);
 }
 
 unsigned

@@ -33,7 +33,7 @@ struct runtime {
 struct runtime *runtime_new(struct am_config *cfg, char *err, size_t errlen);
 
 /* The current runtime with a reference taken, or NULL before the first
- * runtime_install(). */
+ * runtime_install() and after runtime_close(). */
 struct runtime *runtime_acquire(void);
 
 /* Drops a reference; the last one frees the runtime. */
@@ -42,6 +42,10 @@ void runtime_release(struct runtime *rt);
 /* Makes rt current (taking its first reference) and drops the
  * reference held on the previous one.  NULL: none is current (stop). */
 void runtime_install(struct runtime *rt);
+
+/* From now on runtime_acquire() returns NULL: new connections are
+ * refused while those that hold a runtime finish. */
+void runtime_close(void);
 
 /* Connections that hold a runtime (any generation). */
 unsigned runtime_sessions(void);

@@ -136,6 +136,20 @@ config_errors_name_file_and_line(void **state)
 		{"dmarc { quarantine_header = \"X Bad\" }\n",
 		    "a header field name"},
 		{"nosuchsection { x = 1 }\n", ":1: no such option 'nosuchsection'"},
+		/* libconfuse 3.3 counted each comment as two or three lines */
+		{"# one\n# two\ndns {\n timeout = 0\n}\n",
+		    ":4: dns.timeout: must be 1 to 120"},
+		{"dns { # a comment\n timeout = 0 // another\n}\n",
+		    ":2: dns.timeout: must be 1 to 120"},
+		{"/* a C comment\n   of two lines */\ndns {\n timeout = 0\n}\n",
+		    ":4: dns.timeout: must be 1 to 120"},
+		{"dmarc { reject_reply = \"550 5.7.1 # not a comment %s\" }\n"
+		 "# c\ndns { timeout = 0 }\n", ":3: dns.timeout: must be 1 to 120"},
+		/* ... and took a file that ends inside a section as whole */
+		{"dns {\n timeout = 5\n",
+		    ":1: this section's '{' is never closed: the file ends"},
+		{"milter { authserv_id = \"a}b\" }\n# }\ndns {\n timeout = 5\n",
+		    ":3: this section's '{' is never closed"},
 	};
 	char err[256];
 	size_t i;
@@ -194,6 +208,26 @@ config_issue5_rules_are_read(void **state)
 	assert_int_equal(cfg->policy.pins[0].nnetworks, 2);
 	assert_int_equal(cfg->policy.pins[0].action, AM_ACTION_REJECT);
 	assert_int_equal(cfg->policy.pins[1].action, AM_ACTION_QUARANTINE);
+	am_config_free(cfg);
+}
+
+static void
+config_comment_marks_inside_values_are_kept(void **state)
+{
+	char err[256] = "";
+	struct am_config *cfg = load(
+	    "dmarc { reject_reply = \"550 5.7.1 #1 for %s\" } # a comment\n"
+	    "dmarc { temperror_reply = '451 4.7.1 it\\'s //2 for %s' }\n"
+	    "milter { socket = unix://run/milter.sock }\n",
+	    err, sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->reject_reply, "550 5.7.1 #1 for %s");
+	assert_string_equal(cfg->temperror_reply, "451 4.7.1 it's //2 for %s");
+	/* "//" inside an unquoted word starts no comment (libconfuse) */
+	assert_string_equal(cfg->socket, "unix://run/milter.sock");
 	am_config_free(cfg);
 }
 
@@ -360,6 +394,7 @@ main(void)
 		cmocka_unit_test(config_errors_name_file_and_line),
 		cmocka_unit_test(config_issue5_rules_are_read),
 		cmocka_unit_test(config_titled_section_errors),
+		cmocka_unit_test(config_comment_marks_inside_values_are_kept),
 		cmocka_unit_test(config_prints_only_changed_settings),
 		cmocka_unit_test(config_every_key_is_documented),
 		cmocka_unit_test(config_sample_is_valid_and_all_defaults),
