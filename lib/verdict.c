@@ -305,6 +305,22 @@ field(struct am_buf *b, const char *key, const char *value)
 							'?');
 }
 
+/* Appends key="text", the reason in words: printable ASCII, quotes and
+ * backslashes escaped, anything else '?', at most 256 bytes of it. */
+static void
+quoted(struct am_buf *b, const char *key, const char *text)
+{
+	const char *p;
+
+	am_buf_printf(b, " %s=\"", key);
+	for (p = text; *p != '\0' && p - text < 256; p++) {
+		if (*p == '"' || *p == '\\')
+			am_buf_addc(b, '\\');
+		am_buf_addc(b, (*p >= 0x20 && *p < 0x7f) ? *p : '?');
+	}
+	am_buf_addc(b, '"');
+}
+
 const char *
 am_verdict_summary(struct am_arena *arena, const struct am_verdict *v)
 {
@@ -328,6 +344,8 @@ am_verdict_summary(struct am_arena *arena, const struct am_verdict *v)
 		field(&b, "dmarc", am_result_name(v->authors[i].dmarc.result));
 	field(&b, "action", am_action_name(v->decision.action));
 	field(&b, "rule", v->decision.rule);
+	if (v->decision.reason != NULL)
+		quoted(&b, "reason", v->decision.reason);
 	s = am_arena_strdup(arena, b.len > 0 ? am_buf_str(&b) + 1 : "");
 	am_buf_release(&b);
 	return s;

@@ -33,8 +33,9 @@ const char *am_verdict_render(const struct am_ctx *ctx,
 
 /*
  * One line for the log: "ip=192.0.2.1 from=example.com spf=pass
- * dkim=pass dmarc=pass action=accept rule=dmarc-pass".  Untrusted text
- * is escaped.  From arena.
+ * dkim=pass dmarc=pass action=accept rule=dmarc-pass reason="DMARC pass
+ * for example.com (SPF example.com)"".  Untrusted text is escaped.  From
+ * arena.
  */
 const char *am_verdict_summary(struct am_arena *arena,
     const struct am_verdict *v);

@@ -501,7 +501,8 @@ message_header_is_rendered_exactly(void **state)
 	    "\tdkim=none (no signature);\n"
 	    "\tdmarc=pass (p=reject) header.from=example.com policy.dmarc=none");
 	assert_string_equal(r.v->summary, "ip=192.0.2.7 from=example.com "
-	    "spf=pass dmarc=pass action=accept rule=dmarc-pass");
+	    "spf=pass dmarc=pass action=accept rule=dmarc-pass "
+	    "reason=\"DMARC pass for example.com (SPF bounce.example.com)\"");
 	run_free(&r);
 }
 
