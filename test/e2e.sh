@@ -68,7 +68,7 @@ mkdir -p "$T/keys" "$T/zones" "$T/msg"
 "$SIGN" key 2048 sel._domainkey.example.test. "$T/keys/example" ||
 	bail "cannot make a DKIM key"
 cat "$DATA/test.zone" "$T/keys/example.zone" >"$T/zones/test.zone"
-cp "$DATA"/*.in-addr.arpa.zone "$T/zones/"
+cp "$DATA"/*.arpa.zone "$T/zones/"
 dns_start "$T/dns" "$T"/zones/*.zone || bail "nsd would not start"
 
 # --- Postfix, the sink and the daemon -----------------------------------
