@@ -15,6 +15,9 @@
 #include "log.h"
 
 static bool use_stderr;
+/* Syslog, and until log_detached() also standard error: what stops a
+ * daemon from starting is seen by whoever started it. */
+static atomic_bool echo_stderr;
 static atomic_int threshold = AM_LOG_INFO;
 
 static const struct {
@@ -37,8 +40,16 @@ log_open(bool to_stderr, const char *facility)
 	for (i = 0; i < sizeof(facilities) / sizeof(*facilities); i++)
 		if (strcmp(facility, facilities[i].name) == 0)
 			f = facilities[i].facility;
-	if (!use_stderr)
+	if (!use_stderr) {
 		openlog("authmilter", LOG_PID | LOG_NDELAY, f);
+		atomic_store(&echo_stderr, true);
+	}
+}
+
+void
+log_detached(void)
+{
+	atomic_store(&echo_stderr, false);
 }
 
 void
@@ -89,6 +100,8 @@ emit(enum am_log_level level, char *line)
 	sanitize(line);
 	if (!use_stderr) {
 		syslog(priority(level), "%s", line);
+		if (atomic_load(&echo_stderr))
+			fprintf(stderr, "authmilter: %s\n", line);
 		return;
 	}
 	now = time(NULL);

@@ -9,8 +9,12 @@
 
 #include "ctx.h"
 
-/* Starts logging; facility is a syslog facility name ("mail"). */
+/* Starts logging; facility is a syslog facility name ("mail").  To
+ * syslog, lines go to standard error as well until log_detached(). */
 void log_open(bool to_stderr, const char *facility);
+
+/* Syslog only from now on: standard error is gone (detached). */
+void log_detached(void);
 
 /* Changes the threshold (a reload may). */
 void log_set_level(enum am_log_level level);

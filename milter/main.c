@@ -124,19 +124,36 @@ check_only(struct am_config *cfg)
 	return EX_OK;
 }
 
+/* The write end of the pipe on which a detached daemon tells the command
+ * that started it how the start went; -1 in the foreground or once told. */
+static int start_report_fd = -1;
+
+/*
+ * Becomes a daemon: forks twice, leaves the session and the terminal.
+ * The command that started it waits for report_start() and exits with
+ * the status reported (EX_SOFTWARE when the daemon died without a word),
+ * so that "authmilter" returns only once it serves, or fails.
+ */
 static bool
 detach(void)
 {
-	pid_t pid = fork();
-	int fd;
+	int report[2], fd;
+	unsigned char code;
+	ssize_t n;
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe(report) != 0 || (pid = fork()) < 0)
 		return false;
-	if (pid > 0)
-		_exit(EX_OK);
-	if (setsid() < 0)
-		return false;
-	if ((pid = fork()) < 0)
+	if (pid > 0) {
+		close(report[1]);
+		do
+			n = read(report[0], &code, 1);
+		while (n < 0 && errno == EINTR);
+		_exit(n == 1 ? code : EX_SOFTWARE);
+	}
+	close(report[0]);
+	start_report_fd = report[1];
+	if (setsid() < 0 || (pid = fork()) < 0)
 		return false;
 	if (pid > 0)
 		_exit(EX_OK);
@@ -150,27 +167,49 @@ detach(void)
 	return true;
 }
 
-/* Refuses to start over a running daemon; replaces a stale pid file. */
+/* Tells the command waiting in detach() how the start went, once. */
+static void
+report_start(int code)
+{
+	unsigned char c = (unsigned char)code;
+
+	if (start_report_fd < 0)
+		return;
+	while (write(start_report_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(start_report_fd);
+	start_report_fd = -1;
+}
+
+/* False when the pid file names a process that runs (another authmilter,
+ * most likely); a stale pid file is no obstacle. */
 static bool
-write_pidfile(const char *path)
+pidfile_free(const char *path)
 {
 	char buf[32];
 	FILE *fp;
 	long pid;
+	bool running = false;
+
+	if (path[0] == '\0' || (fp = fopen(path, "r")) == NULL)
+		return true;
+	if (fgets(buf, sizeof(buf), fp) != NULL &&
+	    (pid = strtol(buf, NULL, 10)) > 0 && pid != getpid() &&
+	    kill((pid_t)pid, 0) == 0) {
+		log_msg(AM_LOG_ERR, "%s: authmilter %ld is running", path, pid);
+		running = true;
+	}
+	fclose(fp);
+	return !running;
+}
+
+static bool
+write_pidfile(const char *path)
+{
+	FILE *fp;
 
 	if (path[0] == '\0')
 		return true;
-	if ((fp = fopen(path, "r")) != NULL) {
-		if (fgets(buf, sizeof(buf), fp) != NULL &&
-		    (pid = strtol(buf, NULL, 10)) > 0 && pid != getpid() &&
-		    kill((pid_t)pid, 0) == 0) {
-			fclose(fp);
-			log_msg(AM_LOG_ERR, "%s: authmilter %ld is running",
-			    path, pid);
-			return false;
-		}
-		fclose(fp);
-	}
 	if ((fp = fopen(path, "w")) == NULL) {
 		log_msg(AM_LOG_ERR, "%s: %s", path, strerror(errno));
 		return false;
@@ -383,7 +422,13 @@ serve(const struct options *o)
 	return EX_OK;
 }
 
-/* Everything before serving; returns 0 or the exit status. */
+/*
+ * Everything before serving; returns 0 or the exit status.  What can
+ * fail for a reason the administrator must fix (the socket, a daemon
+ * already running) is done before detaching, so that the command that
+ * starts the daemon fails and says why; no thread exists before the
+ * fork.
+ */
 static int
 prepare(const struct options *o, const struct am_config *cfg,
     const char *sock)
@@ -393,18 +438,24 @@ prepare(const struct options *o, const struct am_config *cfg,
 		log_msg(AM_LOG_ERR, "libmilter refused the socket %s", sock);
 		return EX_CONFIG;
 	}
-	if (!o->foreground && !detach()) {
-		log_msg(AM_LOG_ERR, "cannot detach: %s", strerror(errno));
-		return EX_OSERR;
-	}
-	if (!write_pidfile(cfg->pidfile))
+	if (!pidfile_free(cfg->pidfile))
 		return EX_CANTCREAT;
 	/* 1: remove a unix socket left by a crash (it would stop us). */
 	if (smfi_opensocket(1) != MI_SUCCESS) {
 		log_msg(AM_LOG_ERR, "cannot open the milter socket %s", sock);
 		return EX_UNAVAILABLE;
 	}
-	if (!own_socket(sock, cfg) || !drop_privileges(cfg))
+	if (!own_socket(sock, cfg))
+		return EX_NOPERM;
+	if (!o->foreground && !detach()) {
+		log_msg(AM_LOG_ERR, "cannot detach: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	if (!o->foreground)
+		log_detached();
+	if (!write_pidfile(cfg->pidfile))
+		return EX_CANTCREAT;
+	if (!drop_privileges(cfg))
 		return EX_NOPERM;
 	return 0;
 }
@@ -433,6 +484,7 @@ start(const struct options *o, struct am_config *cfg)
 	}
 	log_msg(AM_LOG_NOTICE, "authmilter %s listening on %s (authserv-id %s)",
 	    PACKAGE_VERSION, sock, rt->ctx.authserv_id);
+	report_start(EX_OK);
 	return serve(o);
 }
 
@@ -460,5 +512,7 @@ main(int argc, char **argv)
 	}
 	log_open(o.foreground, cfg->syslog_facility);
 	log_set_level(cfg->log_level);
-	return start(&o, cfg);
+	code = start(&o, cfg);
+	report_start(code); /* a start that failed after detaching */
+	return code;
 }

@@ -40,6 +40,9 @@ chmod 755 "$T"
 dnsdrop_pid=
 cleanup() {
 	am_stop
+	# the detached daemon of 90-startup.sh, should a case have failed
+	[ -s "$T/run/authmilter.pid" ] &&
+		kill -TERM "$(cat "$T/run/authmilter.pid")" 2>/dev/null
 	pf_stop
 	sink_stop
 	dns_stop

@@ -101,3 +101,37 @@ else
 fi
 am_pid=
 tap_is "... then the daemon exits 0" "$am_rc" 0
+
+# Without -f: the command returns once the daemon serves; the daemon
+# runs detached as the configured user and writes its pid file.
+e2e_port daemon_port
+pidfile=$T/run/authmilter.pid
+conf "$T/daemon.conf" "milter.socket=\"inet:$daemon_port@127.0.0.1\"" \
+	"milter.pidfile=\"$pidfile\""
+"$AUTHMILTER" -c "$T/daemon.conf" >"$T/daemon.out" 2>&1
+tap_is "without -f: the command exits 0" "$?" 0
+daemon_pid=$(cat "$pidfile" 2>/dev/null)
+# Never 0 or empty: "kill 0" would signal this whole process group.
+case $daemon_pid in [1-9]*) ;; *) daemon_pid=999999999 ;; esac
+tap_check "... the pid file names a running process" kill -0 "$daemon_pid"
+tap_check "... which already listens" e2e_listening "$daemon_port"
+tap_is "... detached (a session of its own), running as nobody" \
+	"$(ps -o sid=,user= -p "$daemon_pid" | awk '{ print ($1 == p ? "leader" : "not leader") " " $2 }' p="$daemon_pid")" \
+	"not leader nobody"
+pf_milter "inet:127.0.0.1:$daemon_port"
+message daemon news@example.test
+send daemon 192.0.2.7 b@bounce.example.test
+tap_like "... Postfix reaches it: 250" "$reply" '^250 '
+delivered daemon
+tap_like "... headed" "$ar" 'dmarc=pass'
+"$AUTHMILTER" -c "$T/daemon.conf" >"$T/daemon2.out" 2>&1
+tap_is "a second start with the same pid file: exit 73" "$?" 73
+tap_like "... saying which daemon runs" "$(cat "$T/daemon2.out")" \
+	"authmilter: $pidfile: authmilter $daemon_pid is running"
+conf "$T/busy.conf" "milter.socket=\"inet:$SMTP_PORT@127.0.0.1\""
+"$AUTHMILTER" -c "$T/busy.conf" >"$T/busy.out" 2>&1
+tap_is "a start on a port in use (Postfix's) fails before detaching: exit 69" "$?" 69
+tap_like "... saying so on the terminal" "$(cat "$T/busy.out")" \
+	"cannot open the milter socket inet:$SMTP_PORT@127.0.0.1"
+kill -TERM "$daemon_pid"
+tap_check "SIGTERM stops the detached daemon" e2e_wait 40 gone "$daemon_pid"
