@@ -64,8 +64,9 @@ quarantine(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v,
 {
 	char why[256];
 
-	snprintf(why, sizeof(why), "%sDMARC quarantine for %s (%s)",
-	    leadspc ? " " : "", decisive_domain(v), v->decision.rule);
+	/* The rule, not "DMARC": a pin or a header rule quarantines too. */
+	snprintf(why, sizeof(why), "%s%s, From %s", leadspc ? " " : "",
+	    v->decision.rule, decisive_domain(v));
 	switch (rt->cfg->quarantine) {
 	case AM_QUARANTINE_HOLD:
 		if (smfi_quarantine(ctx, why + (leadspc ? 1 : 0)) != MI_SUCCESS)
