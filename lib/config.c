@@ -206,6 +206,10 @@ struct load_state {
 
 static struct load_state *current; /* set only inside am_config_load */
 
+/* libconfuse's messages are printf formats of its own. */
+static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 on_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
