@@ -74,6 +74,8 @@ static const struct key keys[] = {
 	    .def = "info", .off = OFF(log_level), CHOICES(log_levels)},
 	{.section = "milter", .name = "syslog_facility", .type = K_WORD,
 	    .def = "mail", .off = OFF(syslog_facility), .choices = facilities},
+	{.section = "status", .name = "listen", .type = K_LISTEN, .def = "",
+	    .off = OFF(status_listen)},
 	{.section = "dns", .name = "resolvers", .type = K_STR_LIST, .def = "",
 	    .off = OFF(resolvers)},
 	{.section = "dns", .name = "resolv_conf", .type = K_STR,
@@ -280,7 +282,7 @@ make_opt(const struct key *k)
 	return o;
 }
 
-static const char *const sections[] = {"milter", "dns", "spf", "dkim",
+static const char *const sections[] = {"milter", "status", "dns", "spf", "dkim",
     "dmarc", "policy", "domain", "pin"};
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 

@@ -63,6 +63,9 @@ struct am_config {
 	enum am_log_level log_level;
 	char *syslog_facility;
 
+	/* status: the HTTP health and metrics endpoint */
+	char *status_listen; /* "" for none */
+
 	/* dns */
 	struct am_str_list resolvers;
 	char *resolv_conf;

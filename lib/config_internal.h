@@ -19,6 +19,7 @@ enum ktype {
 	K_WORD,		  /* one of choices[], stored as the string */
 	K_MODE,		  /* octal file mode */
 	K_SOCKET,	  /* inet:PORT@HOST, inet6:PORT@HOST, unix:PATH */
+	K_LISTEN,	  /* "" (none), inet:PORT@HOST or inet6:PORT@HOST */
 	K_REPLY,	  /* an SMTP reply of class min ("550 5.7.1 ...") */
 	K_FIELDNAME,	  /* a header field name */
 	K_STR_LIST,

@@ -174,6 +174,15 @@ config_check(const struct key *k, const char *v, const char **why)
 		return false;
 	case K_SOCKET:
 		return check_socket(v, why);
+	case K_LISTEN:
+		if (*v == '\0')
+			return true;
+		if (strncmp(v, "inet:", 5) != 0 && strncmp(v, "inet6:", 6) != 0) {
+			*why = "expected inet:PORT@HOST or inet6:PORT@HOST, or "
+			       "\"\" for none";
+			return false;
+		}
+		return check_socket(v, why);
 	case K_REPLY:
 		return check_reply(v, k->min, why);
 	case K_FIELDNAME:

@@ -22,6 +22,7 @@
 #include "callbacks.h"
 #include "log.h"
 #include "message.h"
+#include "metrics.h"
 #include "reply.h"
 #include "runtime.h"
 #include "verdict.h"
@@ -253,10 +254,12 @@ cb_eom(SMFICTX *ctx)
 		log_msg(AM_LOG_ERR, "%s: out of memory evaluating a message "
 		    "from %s: deferred", s->qid[0] != '\0' ? s->qid :
 		    "NOQUEUE", s->client);
+		metrics_failed();
 		end_message(s);
 		return SMFIS_TEMPFAIL;
 	}
 	r = reply_apply(ctx, s->rt, v, s->leadspc);
+	metrics_verdict(v, r == SMFIS_TEMPFAIL);
 	log_verdict(s, v, r);
 	end_message(s);
 	return r;

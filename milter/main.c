@@ -39,7 +39,10 @@
 #include "callbacks.h"
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "runtime.h"
+#include "sigwait.h"
+#include "status.h"
 
 #define DEFAULT_CONFIG "/etc/authmilter.conf"
 #define DRAIN_SECONDS  30
@@ -331,14 +334,8 @@ setup_signals(void)
 static void *
 milter_main(void *arg)
 {
-	sigset_t set;
-
 	(void)arg;
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigwait_block_ours();
 	if (smfi_main() != MI_SUCCESS)
 		log_msg(AM_LOG_ERR, "libmilter stopped with an error");
 	return NULL;
@@ -356,18 +353,26 @@ reload(const struct options *o)
 	if ((cfg = load_config(o, err, sizeof(err))) == NULL) {
 		log_msg(AM_LOG_ERR, "reload refused, the running configuration "
 		    "stays: %s", err);
+		metrics_reload(false);
 		goto out;
 	}
 	if (o->socket == NULL && old != NULL &&
 	    strcmp(cfg->socket, old->cfg->socket) != 0)
 		log_msg(AM_LOG_WARNING, "reload: milter.socket changed to %s; "
 		    "the socket changes at the next restart", cfg->socket);
+	if (old != NULL && strcmp(cfg->status_listen,
+			       old->cfg->status_listen) != 0)
+		log_msg(AM_LOG_WARNING, "reload: status.listen changed to "
+		    "\"%s\"; the endpoint changes at the next restart",
+		    cfg->status_listen);
 	if ((rt = runtime_new(cfg, err, sizeof(err))) == NULL) {
 		log_msg(AM_LOG_ERR, "reload refused, the running configuration "
 		    "stays: %s", err);
+		metrics_reload(false);
 		goto out;
 	}
 	runtime_install(rt);
+	metrics_reload(true);
 	log_msg(AM_LOG_NOTICE, "configuration reloaded from %s",
 	    rt->cfg->file != NULL ? rt->cfg->file : "the defaults");
 out:
@@ -418,6 +423,7 @@ serve(const struct options *o)
 		    DRAIN_SECONDS);
 	smfi_stop();
 	pthread_join(milter, NULL);
+	status_stop();
 	runtime_install(NULL);
 	return EX_OK;
 }
@@ -433,6 +439,8 @@ static int
 prepare(const struct options *o, const struct am_config *cfg,
     const char *sock)
 {
+	char err[512];
+
 	if (smfi_register(callbacks_desc) != MI_SUCCESS ||
 	    smfi_setconn((char *)sock) != MI_SUCCESS) {
 		log_msg(AM_LOG_ERR, "libmilter refused the socket %s", sock);
@@ -447,6 +455,11 @@ prepare(const struct options *o, const struct am_config *cfg,
 	}
 	if (!own_socket(sock, cfg))
 		return EX_NOPERM;
+	if (cfg->status_listen[0] != '\0' &&
+	    !status_open(cfg->status_listen, err, sizeof(err))) {
+		log_msg(AM_LOG_ERR, "%s", err);
+		return EX_UNAVAILABLE;
+	}
 	if (!o->foreground && !detach()) {
 		log_msg(AM_LOG_ERR, "cannot detach: %s", strerror(errno));
 		return EX_OSERR;
@@ -477,13 +490,21 @@ start(const struct options *o, struct am_config *cfg)
 		return EX_CONFIG;
 	}
 	runtime_install(rt);
+	metrics_start();
 	if (!setup_signals()) {
 		log_msg(AM_LOG_ERR, "cannot set up signals: %s",
 		    strerror(errno));
 		return EX_OSERR;
 	}
+	if (!status_start(err, sizeof(err))) {
+		log_msg(AM_LOG_ERR, "%s", err);
+		return EX_OSERR;
+	}
 	log_msg(AM_LOG_NOTICE, "authmilter %s listening on %s (authserv-id %s)",
 	    PACKAGE_VERSION, sock, rt->ctx.authserv_id);
+	if (rt->cfg->status_listen[0] != '\0')
+		log_msg(AM_LOG_NOTICE, "status endpoint on %s: /health, /metrics",
+		    rt->cfg->status_listen);
 	report_start(EX_OK);
 	return serve(o);
 }

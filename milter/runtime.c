@@ -131,6 +131,17 @@ runtime_close(void)
 	pthread_mutex_unlock(&lock);
 }
 
+bool
+runtime_is_open(void)
+{
+	bool open;
+
+	pthread_mutex_lock(&lock);
+	open = current != NULL && !closed;
+	pthread_mutex_unlock(&lock);
+	return open;
+}
+
 unsigned
 runtime_sessions(void)
 {

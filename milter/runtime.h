@@ -47,6 +47,10 @@ void runtime_install(struct runtime *rt);
  * refused while those that hold a runtime finish. */
 void runtime_close(void);
 
+/* A runtime is installed and runtime_close() was not called: new
+ * connections are taken. */
+bool runtime_is_open(void);
+
 /* Connections that hold a runtime (any generation). */
 unsigned runtime_sessions(void);
 

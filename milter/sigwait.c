@@ -25,15 +25,31 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include "sigwait.h"
+
 typedef int (*sigwait_fn)(const sigset_t *, int *);
+
+static const int ours[] = {SIGHUP, SIGTERM, SIGINT};
+
+void
+sigwait_block_ours(void)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(ours) / sizeof(*ours); i++)
+		sigaddset(&set, ours[i]);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
 
 int
 sigwait(const sigset_t *set, int *sig)
 {
-	static const int ours[] = {SIGHUP, SIGTERM, SIGINT};
 	sigset_t rest = *set;
 	sigwait_fn next;
 	size_t i;

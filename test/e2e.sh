@@ -78,10 +78,11 @@ dns_start "$T/dns" "$T"/zones/*.zone || bail "nsd would not start"
 e2e_port SMTP_PORT
 e2e_port SINK_PORT
 e2e_port MILTER_PORT
+e2e_port STATUS_PORT
 AM_CONF=$T/authmilter.conf
 
 # conf FILE [KEY=VALUE...]: the suite's configuration: the milter on
-# $MILTER_PORT, DNS from nsd with a short timeout, a reply text of our
+# $MILTER_PORT, the status endpoint on $STATUS_PORT, DNS from nsd with a short timeout, a reply text of our
 # own, 203.0.113.128/25 trusted.  Each KEY=VALUE (section.key=value, the
 # value in configuration syntax) replaces or adds a setting.
 conf() {
@@ -93,6 +94,9 @@ conf() {
 		echo "	socket = \"inet:$MILTER_PORT@127.0.0.1\""
 		echo "	authserv_id = \"mx.test.example\""
 		echo "	log_level = debug"
+		echo "}"
+		echo "status {"
+		echo "	listen = \"inet:$STATUS_PORT@127.0.0.1\""
 		echo "}"
 		echo "dns {"
 		echo "	resolvers = {\"127.0.0.1@$DNS_PORT\"}"

@@ -25,8 +25,8 @@ tap_like "... says it is valid" "$out" "^# $AM_CONF: valid\$"
 tap_like "... prints the settings that differ from the defaults" "$out" \
 	'^milter\.authserv_id = "mx\.test\.example"$'
 tap_like "... with their values as in the file" "$out" '^dns\.timeout = 2$'
-tap_is "... and only those (one line each, 8 here)" \
-	"$(printf '%s\n' "$out" | grep -vc '^#')" 8
+tap_is "... and only those (one line each, 9 here)" \
+	"$(printf '%s\n' "$out" | grep -vc '^#')" 9
 out=$("$AUTHMILTER" -n -c "$T/broken.conf" 2>&1)
 rc=$?
 tap_is "-n with the bad one: exit 78" "$rc" 78
@@ -83,6 +83,8 @@ message during-stop news@example.test
 send during-stop 192.0.2.7 b@bounce.example.test
 tap_like "... a new connection meanwhile is refused: Postfix's milter_default_action (451)" \
 	"$reply" '^451 4\.7\.1 '
+http GET /health
+tap_is "... and /health says 503 stopping" "$http_status $http_body" "503 stopping"
 raw_cmd "DATA"
 raw_lines "From: news@example.test" "To: reader@dest.test" \
 	"Subject: in flight" "Message-ID: <inflight@e2e.test>" "" \

@@ -391,3 +391,24 @@ am_reload_idle() {
 am_reloads_at_least() {
 	[ "$(am_log_count 'configuration reloaded')" -ge "$1" ]
 }
+
+# --- the status endpoint ------------------------------------------------------
+
+# http METHOD PATH: one request to the daemon's status endpoint; sets
+# $http_status (the status code, empty when nothing answered) and
+# $http_body (CR removed).
+http() {
+	local resp
+	resp=$(exec 3<>"/dev/tcp/127.0.0.1/$STATUS_PORT" &&
+		printf '%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" "$2" >&3 &&
+		timeout 10 cat <&3) 2>/dev/null
+	resp=$(printf '%s\n' "$resp" | tr -d '\r')
+	http_status=$(printf '%s\n' "$resp" | sed -n '1s/^HTTP\/1\.[01] \([0-9]*\).*/\1/p')
+	http_body=$(printf '%s\n' "$resp" | sed '1,/^$/d')
+}
+
+# metric LINE_START: the value of the /metrics sample that begins so
+# ("authmilter_messages_total{action=\"reject\"}"), from $http_body.
+metric() {
+	printf '%s\n' "$http_body" | awk -v k="$1" 'index($0, k " ") == 1 { print $2 }'
+}

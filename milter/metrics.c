@@ -1,0 +1,142 @@
+/*
+ * metrics.c - the daemon's counters (see metrics.h).
+ *
+ * Every series is created at zero when the daemon starts, so that a
+ * scraper sees "reject 0" rather than nothing (rate() needs the zero).
+ * The labels are fixed words of ours, never text from a message.
+ */
+#include "autoconfig.h"
+
+#include <stdatomic.h>
+#include <time.h>
+
+#include "metrics.h"
+#include "policy.h"
+#include "result.h"
+
+#define NRESULTS (AM_RESULT_PERMERROR + 1)
+#define NACTIONS (AM_ACTION_REJECT + 1)
+
+static atomic_ulong messages[NACTIONS];
+static atomic_ulong failed;
+static atomic_ulong spf[NRESULTS], dkim[NRESULTS], dmarc[NRESULTS];
+static atomic_ulong reloads_taken, reloads_refused;
+static time_t started; /* written once, before any thread reads it */
+
+/* The results each method can produce (RFC 8601 2.7), in this order. */
+static const enum am_result spf_results[] = {AM_RESULT_NONE,
+    AM_RESULT_PASS, AM_RESULT_FAIL, AM_RESULT_SOFTFAIL, AM_RESULT_NEUTRAL,
+    AM_RESULT_TEMPERROR, AM_RESULT_PERMERROR};
+static const enum am_result dkim_results[] = {AM_RESULT_PASS,
+    AM_RESULT_FAIL, AM_RESULT_NEUTRAL, AM_RESULT_POLICY,
+    AM_RESULT_TEMPERROR, AM_RESULT_PERMERROR};
+static const enum am_result dmarc_results[] = {AM_RESULT_NONE,
+    AM_RESULT_PASS, AM_RESULT_FAIL, AM_RESULT_TEMPERROR,
+    AM_RESULT_PERMERROR};
+
+static void
+count(atomic_ulong *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+static unsigned long
+value(atomic_ulong *c)
+{
+	return atomic_load_explicit(c, memory_order_relaxed);
+}
+
+void
+metrics_start(void)
+{
+	started = time(NULL);
+}
+
+void
+metrics_verdict(const struct am_verdict *v, bool deferred)
+{
+	size_t i;
+
+	count(&messages[deferred ? AM_ACTION_TEMPFAIL : v->decision.action]);
+	if (v->spf_done)
+		count(&spf[v->spf.result]);
+	for (i = 0; v->dkim_done && i < v->dkim.count; i++)
+		count(&dkim[v->dkim.sigs[i].result]);
+	for (i = 0; i < v->nauthors; i++)
+		count(&dmarc[v->authors[i].dmarc.result]);
+}
+
+void
+metrics_failed(void)
+{
+	count(&failed);
+	count(&messages[AM_ACTION_TEMPFAIL]);
+}
+
+void
+metrics_reload(bool taken)
+{
+	count(taken ? &reloads_taken : &reloads_refused);
+}
+
+static void
+family(struct am_buf *b, const char *name, const char *type,
+    const char *help)
+{
+	am_buf_printf(b, "# HELP authmilter_%s %s\n# TYPE authmilter_%s %s\n",
+	    name, help, name, type);
+}
+
+static void
+results(struct am_buf *b, const char *method, atomic_ulong *counters,
+    const enum am_result *which, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		am_buf_printf(b, "authmilter_%s_results_total{result=\"%s\"} "
+				 "%lu\n", method, am_result_name(which[i]),
+		    value(&counters[which[i]]));
+}
+
+void
+metrics_render(struct am_buf *b, unsigned connections)
+{
+	static const char *const actions[NACTIONS] = {"accept", "quarantine",
+	    "tempfail", "reject"};
+	size_t i;
+
+	family(b, "messages_total", "counter",
+	    "Messages evaluated, by what was done with them.");
+	for (i = 0; i < NACTIONS; i++)
+		am_buf_printf(b, "authmilter_messages_total{action=\"%s\"} %lu\n",
+		    actions[i], value(&messages[i]));
+	family(b, "messages_failed_total", "counter",
+	    "Messages deferred because they could not be evaluated "
+	    "(out of memory); counted as tempfail too.");
+	am_buf_printf(b, "authmilter_messages_failed_total %lu\n",
+	    value(&failed));
+	family(b, "spf_results_total", "counter",
+	    "SPF results, one per evaluated message.");
+	results(b, "spf", spf, spf_results,
+	    sizeof(spf_results) / sizeof(*spf_results));
+	family(b, "dkim_results_total", "counter",
+	    "DKIM results, one per verified signature.");
+	results(b, "dkim", dkim, dkim_results,
+	    sizeof(dkim_results) / sizeof(*dkim_results));
+	family(b, "dmarc_results_total", "counter",
+	    "DMARC results, one per Author Domain.");
+	results(b, "dmarc", dmarc, dmarc_results,
+	    sizeof(dmarc_results) / sizeof(*dmarc_results));
+	family(b, "reloads_total", "counter",
+	    "SIGHUPs, by whether the new configuration was taken.");
+	am_buf_printf(b, "authmilter_reloads_total{outcome=\"taken\"} %lu\n"
+			 "authmilter_reloads_total{outcome=\"refused\"} %lu\n",
+	    value(&reloads_taken), value(&reloads_refused));
+	family(b, "connections", "gauge", "MTA connections open now.");
+	am_buf_printf(b, "authmilter_connections %u\n", connections);
+	family(b, "start_time_seconds", "gauge",
+	    "When the daemon started, in seconds since the epoch.");
+	am_buf_printf(b, "authmilter_start_time_seconds %lld\n",
+	    (long long)started);
+}

@@ -1,0 +1,31 @@
+/*
+ * metrics.h - counters of what the daemon did, read by the status
+ * endpoint (status.c) in the Prometheus text format.  Lock-free: any
+ * thread may count, any may render.
+ */
+#ifndef AM_MILTER_METRICS_H
+#define AM_MILTER_METRICS_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "message.h"
+
+/* Notes the start time; called once, before the threads start. */
+void metrics_start(void);
+
+/* Counts a message's verdict and results.  deferred: the MTA was told
+ * to try again (a temperror, or a header change the MTA refused). */
+void metrics_verdict(const struct am_verdict *v, bool deferred);
+
+/* Counts a message deferred because it could not be evaluated. */
+void metrics_failed(void);
+
+/* Counts a SIGHUP: taken or refused. */
+void metrics_reload(bool taken);
+
+/* Appends the exposition text: the counters, the connections open now
+ * and the start time. */
+void metrics_render(struct am_buf *b, unsigned connections);
+
+#endif
