@@ -8,6 +8,7 @@
 #include "autoconfig.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "metrics.h"
@@ -87,16 +88,35 @@ family(struct am_buf *b, const char *name, const char *type,
 	    name, help, name, type);
 }
 
+#define N(a) (sizeof(a) / sizeof(*(a)))
+
+/* The per-method result families. */
+static const struct {
+	const char *method, *help;
+	atomic_ulong *counters;
+	const enum am_result *which;
+	size_t n;
+} methods[] = {
+	{"spf", "SPF results, one per evaluated message.", spf, spf_results,
+	    N(spf_results)},
+	{"dkim", "DKIM results, one per verified signature.", dkim,
+	    dkim_results, N(dkim_results)},
+	{"dmarc", "DMARC results, one per Author Domain.", dmarc,
+	    dmarc_results, N(dmarc_results)},
+};
+
 static void
-results(struct am_buf *b, const char *method, atomic_ulong *counters,
-    const enum am_result *which, size_t n)
+results(struct am_buf *b, size_t m)
 {
+	char name[32];
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		am_buf_printf(b, "authmilter_%s_results_total{result=\"%s\"} "
-				 "%lu\n", method, am_result_name(which[i]),
-		    value(&counters[which[i]]));
+	snprintf(name, sizeof(name), "%s_results_total", methods[m].method);
+	family(b, name, "counter", methods[m].help);
+	for (i = 0; i < methods[m].n; i++)
+		am_buf_printf(b, "authmilter_%s{result=\"%s\"} %lu\n", name,
+		    am_result_name(methods[m].which[i]),
+		    value(&methods[m].counters[methods[m].which[i]]));
 }
 
 void
@@ -116,18 +136,8 @@ metrics_render(struct am_buf *b, unsigned connections)
 	    "(out of memory); counted as tempfail too.");
 	am_buf_printf(b, "authmilter_messages_failed_total %lu\n",
 	    value(&failed));
-	family(b, "spf_results_total", "counter",
-	    "SPF results, one per evaluated message.");
-	results(b, "spf", spf, spf_results,
-	    sizeof(spf_results) / sizeof(*spf_results));
-	family(b, "dkim_results_total", "counter",
-	    "DKIM results, one per verified signature.");
-	results(b, "dkim", dkim, dkim_results,
-	    sizeof(dkim_results) / sizeof(*dkim_results));
-	family(b, "dmarc_results_total", "counter",
-	    "DMARC results, one per Author Domain.");
-	results(b, "dmarc", dmarc, dmarc_results,
-	    sizeof(dmarc_results) / sizeof(*dmarc_results));
+	for (i = 0; i < N(methods); i++)
+		results(b, i);
 	family(b, "reloads_total", "counter",
 	    "SIGHUPs, by whether the new configuration was taken.");
 	am_buf_printf(b, "authmilter_reloads_total{outcome=\"taken\"} %lu\n"
