@@ -40,6 +40,7 @@
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
+#include "nodelay.h"
 #include "runtime.h"
 #include "sigwait.h"
 #include "status.h"
@@ -453,6 +454,9 @@ prepare(const struct options *o, const struct am_config *cfg,
 		log_msg(AM_LOG_ERR, "cannot open the milter socket %s", sock);
 		return EX_UNAVAILABLE;
 	}
+	if (strncmp(sock, "inet", 4) == 0 && nodelay_listeners() != 1)
+		log_msg(AM_LOG_WARNING, "TCP_NODELAY not set on %s: each "
+		    "verdict may wait for the MTA's delayed ACK", sock);
 	if (!own_socket(sock, cfg))
 		return EX_NOPERM;
 	if (cfg->status_listen[0] != '\0' &&

@@ -8,7 +8,8 @@
 # The cases live in test/e2e/*.sh (sourced in order); test/e2e/env.sh
 # holds the helpers.  Needs root (Postfix's queue, the daemon's privilege
 # drop), postfix, swaks and nsd; SKIPs without them.
-# E2E_KEEP=1 keeps the scratch directory for a post-mortem.
+# E2E_KEEP=1 keeps the scratch directory for a post-mortem; E2E_ONLY=NAME
+# runs test/e2e/NAME.sh alone (a glob: E2E_ONLY='[4-5]*').
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -180,7 +181,7 @@ delivered() {
 	return 0
 }
 
-for part in "$top_srcdir"/test/e2e/[0-9]*.sh; do
+for part in "$top_srcdir"/test/e2e/${E2E_ONLY:-[0-9]*}.sh; do
 	. "$part"
 done
 
