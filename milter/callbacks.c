@@ -88,8 +88,8 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 {
 	static const unsigned long nr = SMFIP_NR_CONN | SMFIP_NR_HELO |
 	    SMFIP_NR_MAIL | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
-	static const unsigned long off = SMFIP_NORCPT | SMFIP_NOUNKNOWN |
-	    SMFIP_NODATA;
+	/* DATA stays on although nothing is done there: see cb_data(). */
+	static const unsigned long off = SMFIP_NORCPT | SMFIP_NOUNKNOWN;
 	struct session *s = session(ctx);
 
 	(void)f2;
@@ -198,6 +198,21 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	return carry_on(s, SMFIP_NR_HDR);
 }
 
+/*
+ * DATA is answered, though the daemon acts on nothing there.  Postfix
+ * sends the DATA-stage macros whether or not DATA itself is switched off;
+ * with it off, that lone packet waits unacknowledged (delayed ACK) and
+ * Nagle's algorithm on Postfix's side holds the first header behind it.
+ * Measured through Postfix over TCP: about 45 ms per message with DATA
+ * off, none with DATA answered (doc/measurements.md).
+ */
+static sfsistat
+cb_data(SMFICTX *ctx)
+{
+	(void)ctx;
+	return SMFIS_CONTINUE;
+}
+
 static sfsistat
 cb_eoh(SMFICTX *ctx)
 {
@@ -299,6 +314,7 @@ struct smfiDesc callbacks_desc = {
 	.xxfi_helo = cb_helo,
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_header = cb_header,
+	.xxfi_data = cb_data,
 	.xxfi_eoh = cb_eoh,
 	.xxfi_body = cb_body,
 	.xxfi_eom = cb_eom,

@@ -89,7 +89,8 @@ echo "  daemon resident memory after warm-up      $rss_warm KB"
 echo "  ... after 9200 messages                   $(rss VmRSS) KB"
 # The same load again: memory that keeps growing round after round is a
 # leak; what was taken once is threads' stacks and malloc arenas.
-for round in 1 2 3 4 5; do
+# ROUNDS=N for a longer look (default 5).
+for round in $(seq 1 ${ROUNDS:-5}); do
 	bench 32 100 >/dev/null
 	echo "  ... after another 3200 (round $round)         $(rss VmRSS) KB"
 done

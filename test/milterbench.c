@@ -249,6 +249,10 @@ send_message(int fd, char *buf, const struct job *j, uint32_t proto,
 	    (!step(fd, buf, proto, SMFIP_NR_RCPT, SMFIC_RCPT,
 		 "<reader@dest.test>", 19, &cmd) || cmd != SMFIR_CONTINUE))
 		return "RCPT not continued";
+	if ((proto & SMFIP_NODATA) == 0 &&
+	    (!step(fd, buf, proto, SMFIP_NR_DATA, SMFIC_DATA, NULL, 0, &cmd) ||
+		cmd != SMFIR_CONTINUE))
+		return "DATA not continued";
 	for (i = 0; (proto & SMFIP_NOHDRS) == 0 && i < m->nfields; i++)
 		if (!step(fd, buf, proto, SMFIP_NR_HDR, SMFIC_HEADER,
 			am_buf_str(&m->fields[i]), m->fields[i].len, &cmd) ||
