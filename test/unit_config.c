@@ -103,12 +103,32 @@ config_file_values_are_read(void **state)
 	am_config_free(cfg);
 }
 
+/* A configuration text that must be refused, and what its error says. */
+struct refusal {
+	const char *text, *error;
+};
+
+/* Fails unless each of the n texts is refused with its error. */
+static void
+assert_refused(const struct refusal *cases, size_t n)
+{
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		err[0] = '\0';
+		if (load(cases[i].text, err, sizeof(err)) != NULL)
+			fail_msg("accepted: %s", cases[i].text);
+		if (strstr(err, cases[i].error) == NULL)
+			fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].text, err,
+			    cases[i].error);
+	}
+}
+
 static void
 config_errors_name_file_and_line(void **state)
 {
-	static const struct {
-		const char *text, *error;
-	} cases[] = {
+	static const struct refusal cases[] = {
 		{"milter {\n  sokcet = \"x\"\n}\n", ":2: no such option 'sokcet'"},
 		{"dns {\n\n timeout = 0\n}\n", ":3: dns.timeout: must be 1 to 120"},
 		{"dns { timeout = 121 }\n", ":1: dns.timeout: must be 1 to 120"},
@@ -131,6 +151,11 @@ config_errors_name_file_and_line(void **state)
 		    "a unix socket needs an absolute path"},
 		{"milter { socket_mode = \"0999\" }\n", "an octal file mode"},
 		{"dkim { min_key_bits = 512 }\n", "must be 1024 to 16384"},
+		{"status { listen = \"unix:/run/status.sock\" }\n",
+		    ":1: status.listen: \"unix:/run/status.sock\": expected "
+		    "inet:PORT@HOST or inet6:PORT@HOST"},
+		{"status { listen = \"inet:99999@127.0.0.1\" }\n",
+		    "the port must be 1 to 65535"},
 		{"policy { allow_from_domains = {\"a..b\"} }\n",
 		    "not a domain name"},
 		{"dmarc { quarantine_header = \"X Bad\" }\n",
@@ -152,17 +177,9 @@ config_errors_name_file_and_line(void **state)
 		    ":3: this section's '{' is never closed"},
 	};
 	char err[256];
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		err[0] = '\0';
-		if (load(cases[i].text, err, sizeof(err)) != NULL)
-			fail_msg("accepted: %s", cases[i].text);
-		if (strstr(err, cases[i].error) == NULL)
-			fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].text, err,
-			    cases[i].error);
-	}
+	assert_refused(cases, sizeof(cases) / sizeof(cases[0]));
 	assert_null(am_config_load("/nonexistent/authmilter.conf", err,
 	    sizeof(err)));
 	assert_string_equal(err, "/nonexistent/authmilter.conf: No such file "
@@ -170,7 +187,7 @@ config_errors_name_file_and_line(void **state)
 }
 
 static void
-config_issue5_rules_are_read(void **state)
+config_policy_rules_are_read(void **state)
 {
 	char err[256] = "", *pins = strdup(write_temp(
 	    "pin \"Partner.Example\" {\n"
@@ -234,9 +251,7 @@ config_comment_marks_inside_values_are_kept(void **state)
 static void
 config_titled_section_errors(void **state)
 {
-	static const struct {
-		const char *text, *error;
-	} cases[] = {
+	static const struct refusal cases[] = {
 		{"pin \"a..b\" { networks = {\"192.0.2.1\"} }\n",
 		    "\"a..b\": not a domain name"},
 		{"pin \"p.example\" { action = reject }\n",
@@ -253,18 +268,8 @@ config_titled_section_errors(void **state)
 		{"policy { verdict_header = \"X: Y\" }\n", "a header field name"},
 		{"include(\"/nonexistent/pins.conf\")\n", "pins.conf"},
 	};
-	char err[256];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		err[0] = '\0';
-		if (load(cases[i].text, err, sizeof(err)) != NULL)
-			fail_msg("accepted: %s", cases[i].text);
-		if (strstr(err, cases[i].error) == NULL)
-			fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].text, err,
-			    cases[i].error);
-	}
+	assert_refused(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void
@@ -392,7 +397,7 @@ main(void)
 		cmocka_unit_test(config_defaults_are_documented_values),
 		cmocka_unit_test(config_file_values_are_read),
 		cmocka_unit_test(config_errors_name_file_and_line),
-		cmocka_unit_test(config_issue5_rules_are_read),
+		cmocka_unit_test(config_policy_rules_are_read),
 		cmocka_unit_test(config_titled_section_errors),
 		cmocka_unit_test(config_comment_marks_inside_values_are_kept),
 		cmocka_unit_test(config_prints_only_changed_settings),
