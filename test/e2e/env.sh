@@ -130,6 +130,15 @@ pf_held() {
 	postqueue -c "$PF" -p | sed -n 's/^\([0-9A-F][0-9A-F]*\)!.*/\1/p'
 }
 
+# held ID: after a 250 for message ID, sets $qid to its queue id and
+# checks that it is in the hold queue and was not delivered.
+held() {
+	qid=$(queued)
+	tap_like "... held: postqueue -p marks ${qid:-it} with !" "$(pf_held)" "^${qid:-none}\$"
+	sleep 1
+	tap_is "... and not delivered" "$(sink_count "^Message-ID: <$1@e2e\\.test>")" 0
+}
+
 # --- smtp-sink: where Postfix delivers ------------------------------------
 
 sink_pid=
