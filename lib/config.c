@@ -53,7 +53,7 @@ static const int multi_from_values[] = {AM_MULTI_FROM_EVALUATE,
 #define OFF(f) offsetof(struct am_config, f)
 #define CHOICES(c) .choices = c, .values = c##_values
 
-static const struct key keys[] = {
+static const struct am_config_key keys[] = {
 	{.section = "milter", .name = "socket", .type = K_SOCKET,
 	    .def = "inet:8893@127.0.0.1", .off = OFF(socket)},
 	{.section = "milter", .name = "socket_mode", .type = K_MODE,
@@ -182,7 +182,7 @@ am_config_key(size_t i, const char **section, const char **name)
 	*name = keys[i].name;
 }
 
-static const struct key *
+static const struct am_config_key *
 find_key(const char *section, const char *name)
 {
 	size_t i;
@@ -238,7 +238,7 @@ on_error(cfg_t *cfg, const char *fmt, va_list ap)
 static int
 validate(cfg_t *sec, cfg_opt_t *opt)
 {
-	const struct key *k = find_key(sec->name, opt->name);
+	const struct am_config_key *k = find_key(sec->name, opt->name);
 	const char *why = NULL, *v;
 	unsigned i, n = cfg_opt_size(opt);
 	long num;
@@ -256,7 +256,7 @@ validate(cfg_t *sec, cfg_opt_t *opt)
 			continue;
 		}
 		if ((v = cfg_opt_getnstr(opt, i)) != NULL &&
-		    !config_check(k, v, &why)) {
+		    !am_config_check(k, v, &why)) {
 			cfg_error(sec, "%s.%s: \"%s\": %s", k->section, k->name,
 			    v, why);
 			return -1;
@@ -266,7 +266,7 @@ validate(cfg_t *sec, cfg_opt_t *opt)
 }
 
 static cfg_opt_t
-make_opt(const struct key *k)
+make_opt(const struct am_config_key *k)
 {
 	cfg_opt_t o;
 
@@ -274,7 +274,7 @@ make_opt(const struct key *k)
 		o = (cfg_opt_t)CFG_INT(k->name, 0, CFGF_NODEFAULT);
 	else if (k->type == K_BOOL)
 		o = (cfg_opt_t)CFG_BOOL(k->name, cfg_false, CFGF_NODEFAULT);
-	else if (config_is_list(k->type))
+	else if (am_config_is_list(k->type))
 		o = (cfg_opt_t)CFG_STR_LIST(k->name, NULL, CFGF_NODEFAULT);
 	else
 		o = (cfg_opt_t)CFG_STR(k->name, NULL, CFGF_NODEFAULT);
@@ -318,7 +318,7 @@ build_schema(struct schema *s)
 
 /* The values of key k in section sec (a string list), or the default. */
 static bool
-take(cfg_t *sec, const struct key *k, void *slot, const char **why)
+take(cfg_t *sec, const struct am_config_key *k, void *slot, const char **why)
 {
 	cfg_opt_t *opt = sec != NULL ? cfg_getopt(sec, k->name) : NULL;
 	unsigned n = opt != NULL ? cfg_opt_size(opt) : 0, i;
@@ -330,7 +330,7 @@ take(cfg_t *sec, const struct key *k, void *slot, const char **why)
 			*why = "is required";
 			return false;
 		}
-		return config_store_default(k, slot, why);
+		return am_config_store_default(k, slot, why);
 	}
 	if (k->type == K_UINT) {
 		*(unsigned *)slot = (unsigned)cfg_opt_getnint(opt, 0);
@@ -340,8 +340,8 @@ take(cfg_t *sec, const struct key *k, void *slot, const char **why)
 		*(bool *)slot = cfg_opt_getnbool(opt, 0);
 		return true;
 	}
-	if (!config_is_list(k->type))
-		return config_store_scalar(k, cfg_opt_getnstr(opt, 0), slot,
+	if (!am_config_is_list(k->type))
+		return am_config_store_scalar(k, cfg_opt_getnstr(opt, 0), slot,
 		    why);
 	if ((items = calloc(n, sizeof(*items))) == NULL) {
 		*why = "out of memory";
@@ -349,7 +349,7 @@ take(cfg_t *sec, const struct key *k, void *slot, const char **why)
 	}
 	for (i = 0; i < n; i++)
 		items[i] = cfg_opt_getnstr(opt, i);
-	ok = config_store_list(k, items, n, slot, why);
+	ok = am_config_store_list(k, items, n, slot, why);
 	free(items);
 	return ok;
 }
@@ -568,7 +568,7 @@ am_config_free(struct am_config *cfg)
 		return;
 	for (i = 0; i < NKEYS; i++)
 		if (!keys[i].titled)
-			config_free_value(&keys[i], (char *)cfg + keys[i].off);
+			am_config_free_value(&keys[i], (char *)cfg + keys[i].off);
 	for (i = 0; i < cfg->ndomain_modes; i++)
 		free((char *)cfg->domain_modes[i].domain);
 	for (i = 0; i < cfg->npins; i++) {
@@ -585,20 +585,20 @@ am_config_free(struct am_config *cfg)
 static void
 print_titled(const struct am_config *cfg, FILE *fp)
 {
-	const struct key *mode = find_key("domain", "mode");
-	const struct key *nets = find_key("pin", "networks");
-	const struct key *act = find_key("pin", "action");
+	const struct am_config_key *mode = find_key("domain", "mode");
+	const struct am_config_key *nets = find_key("pin", "networks");
+	const struct am_config_key *act = find_key("pin", "action");
 	char a[64], b[1024];
 	size_t i;
 
 	for (i = 0; i < cfg->ndomain_modes; i++) {
-		config_format(mode, &cfg->domain_modes[i].mode, a, sizeof(a));
+		am_config_format(mode, &cfg->domain_modes[i].mode, a, sizeof(a));
 		fprintf(fp, "domain \"%s\" { mode = %s }\n",
 		    cfg->domain_modes[i].domain, a);
 	}
 	for (i = 0; i < cfg->npins; i++) {
-		config_format(nets, &cfg->pin_networks[i], b, sizeof(b));
-		config_format(act, &cfg->pins[i].action, a, sizeof(a));
+		am_config_format(nets, &cfg->pin_networks[i], b, sizeof(b));
+		am_config_format(act, &cfg->pins[i].action, a, sizeof(a));
 		fprintf(fp, "pin \"%s\" { networks = {%s} action = %s }\n",
 		    cfg->pins[i].domain, b, a);
 	}
@@ -617,13 +617,13 @@ am_config_print_changes(const struct am_config *cfg, FILE *fp)
 	for (i = 0; i < NKEYS; i++) {
 		if (keys[i].titled)
 			continue;
-		config_format(&keys[i], (const char *)cfg + keys[i].off, now,
+		am_config_format(&keys[i], (const char *)cfg + keys[i].off, now,
 		    sizeof(now));
-		config_format(&keys[i], (const char *)def + keys[i].off, was,
+		am_config_format(&keys[i], (const char *)def + keys[i].off, was,
 		    sizeof(was));
 		if (strcmp(now, was) == 0)
 			continue;
-		list = config_is_list(keys[i].type);
+		list = am_config_is_list(keys[i].type);
 		fprintf(fp, "%s.%s = %s%s%s\n", keys[i].section, keys[i].name,
 		    list ? "{" : "", now, list ? "}" : "");
 	}
@@ -637,7 +637,6 @@ am_config_apply(const struct am_config *cfg, const char *host,
 {
 	ctx->authserv_id = am_config_authserv_id(cfg, host);
 	ctx->receiver = host;
-	ctx->log_level = cfg->log_level;
 	ctx->spf_time_limit = cfg->spf_time_limit;
 	ctx->spf_void_limit = cfg->spf_void_limit;
 	ctx->policy = &cfg->policy;
@@ -673,7 +672,7 @@ am_config_dkim_options(const struct am_config *cfg,
 bool
 am_config_socket_valid(const char *socket, const char **why)
 {
-	return config_check(find_key("milter", "socket"), socket, why);
+	return am_config_check(find_key("milter", "socket"), socket, why);
 }
 
 const char *

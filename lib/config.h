@@ -29,6 +29,15 @@
 #include "ip.h"
 #include "policy.h"
 
+/* milter.log_level: syslog's levels, in order. */
+enum am_log_level {
+	AM_LOG_ERR,
+	AM_LOG_WARNING,
+	AM_LOG_NOTICE,
+	AM_LOG_INFO,
+	AM_LOG_DEBUG,
+};
+
 enum am_quarantine_mode {
 	AM_QUARANTINE_HOLD,   /* the MTA's hold queue */
 	AM_QUARANTINE_HEADER, /* add quarantine_header, deliver */
@@ -133,9 +142,8 @@ size_t am_config_nkeys(void);
 void am_config_key(size_t i, const char **section, const char **name);
 
 /* Sets the settings of ctx that come from cfg (authserv-id with host as
- * its default, log level, SPF limits, policy, header removal).  The
- * resolver, DKIM library, clock and logger are the caller's.  ctx keeps
- * pointers into cfg. */
+ * its default, SPF limits, policy, header removal); am_ctx_new() calls
+ * it.  ctx keeps pointers into cfg. */
 void am_config_apply(const struct am_config *cfg, const char *host,
     struct am_ctx *ctx);
 

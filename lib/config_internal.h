@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-enum ktype {
+enum am_config_type {
 	K_STR,		  /* any string */
 	K_UINT,		  /* min..max */
 	K_BOOL,
@@ -29,9 +29,9 @@ enum ktype {
 	K_FORWARDER_LIST, /* networks or host names */
 };
 
-struct key {
+struct am_config_key {
 	const char *section, *name;
-	enum ktype type;
+	enum am_config_type type;
 	const char *def; /* lists: items separated by ", "; NULL: required */
 	size_t off;
 	unsigned min, max;
@@ -41,27 +41,27 @@ struct key {
 	bool empty_ok; /* K_FIELDNAME: "" means none */
 };
 
-bool config_is_list(enum ktype type);
+bool am_config_is_list(enum am_config_type type);
 
 /* Checks one value of k (a list item for list keys); false with *why. */
-bool config_check(const struct key *k, const char *v, const char **why);
+bool am_config_check(const struct am_config_key *k, const char *v, const char **why);
 
 /* Stores a scalar value (already checked) of k at slot. */
-bool config_store_scalar(const struct key *k, const char *v, void *slot,
+bool am_config_store_scalar(const struct am_config_key *k, const char *v, void *slot,
     const char **why);
 
 /* Stores the n items (already checked) of list key k at slot. */
-bool config_store_list(const struct key *k, char *const *items, size_t n,
+bool am_config_store_list(const struct am_config_key *k, char *const *items, size_t n,
     void *slot, const char **why);
 
 /* Stores k's default at slot. */
-bool config_store_default(const struct key *k, void *slot, const char **why);
+bool am_config_store_default(const struct am_config_key *k, void *slot, const char **why);
 
 /* The value of k at slot as configuration text. */
-void config_format(const struct key *k, const void *slot, char *out,
+void am_config_format(const struct am_config_key *k, const void *slot, char *out,
     size_t size);
 
 /* Frees what config_store_* allocated at slot. */
-void config_free_value(const struct key *k, void *slot);
+void am_config_free_value(const struct am_config_key *k, void *slot);
 
 #endif

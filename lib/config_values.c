@@ -14,7 +14,7 @@
 #include "domain.h"
 
 bool
-config_is_list(enum ktype type)
+am_config_is_list(enum am_config_type type)
 {
 	return type == K_STR_LIST || type == K_DOMAIN_LIST ||
 	    type == K_CIDR_LIST || type == K_FIELD_LIST ||
@@ -106,7 +106,7 @@ check_fieldname(const char *v, const char **why)
 }
 
 static int
-choice(const struct key *k, const char *v)
+choice(const struct am_config_key *k, const char *v)
 {
 	int i;
 
@@ -117,7 +117,7 @@ choice(const struct key *k, const char *v)
 }
 
 static bool
-check_item(const struct key *k, const char *v, const char **why)
+check_item(const struct am_config_key *k, const char *v, const char **why)
 {
 	struct am_cidr c;
 
@@ -151,12 +151,12 @@ check_item(const struct key *k, const char *v, const char **why)
 }
 
 bool
-config_check(const struct key *k, const char *v, const char **why)
+am_config_check(const struct am_config_key *k, const char *v, const char **why)
 {
 	char *end;
 	unsigned long n;
 
-	if (config_is_list(k->type))
+	if (am_config_is_list(k->type))
 		return check_item(k, v, why);
 	switch (k->type) {
 	case K_ENUM:
@@ -193,7 +193,7 @@ config_check(const struct key *k, const char *v, const char **why)
 }
 
 bool
-config_store_scalar(const struct key *k, const char *v, void *slot,
+am_config_store_scalar(const struct am_config_key *k, const char *v, void *slot,
     const char **why)
 {
 	switch (k->type) {
@@ -256,7 +256,7 @@ enomem:
 }
 
 bool
-config_store_list(const struct key *k, char *const *items, size_t n,
+am_config_store_list(const struct am_config_key *k, char *const *items, size_t n,
     void *slot, const char **why)
 {
 	size_t i;
@@ -310,14 +310,14 @@ split_default(char *text, char **items)
 }
 
 bool
-config_store_default(const struct key *k, void *slot, const char **why)
+am_config_store_default(const struct am_config_key *k, void *slot, const char **why)
 {
 	char buf[512], *items[16];
 
-	if (!config_is_list(k->type))
-		return config_store_scalar(k, k->def, slot, why);
+	if (!am_config_is_list(k->type))
+		return am_config_store_scalar(k, k->def, slot, why);
 	snprintf(buf, sizeof(buf), "%s", k->def);
-	return config_store_list(k, items, split_default(buf, items), slot,
+	return am_config_store_list(k, items, split_default(buf, items), slot,
 	    why);
 }
 
@@ -331,7 +331,7 @@ format_item(char *out, size_t size, size_t *used, const char *item)
 }
 
 static void
-format_list(const struct key *k, const void *slot, char *out, size_t size)
+format_list(const struct am_config_key *k, const void *slot, char *out, size_t size)
 {
 	char ip[AM_IP_STRLEN], item[AM_IP_STRLEN + 8];
 	size_t i, used = 0;
@@ -370,7 +370,7 @@ format_list(const struct key *k, const void *slot, char *out, size_t size)
 }
 
 void
-config_format(const struct key *k, const void *slot, char *out, size_t size)
+am_config_format(const struct am_config_key *k, const void *slot, char *out, size_t size)
 {
 	size_t i;
 
@@ -391,7 +391,7 @@ config_format(const struct key *k, const void *slot, char *out, size_t size)
 				snprintf(out, size, "%s", k->choices[i]);
 		return;
 	default:
-		if (config_is_list(k->type))
+		if (am_config_is_list(k->type))
 			format_list(k, slot, out, size);
 		else
 			snprintf(out, size, "\"%s\"", *(char *const *)slot);
@@ -400,7 +400,7 @@ config_format(const struct key *k, const void *slot, char *out, size_t size)
 }
 
 void
-config_free_value(const struct key *k, void *slot)
+am_config_free_value(const struct am_config_key *k, void *slot)
 {
 	size_t i;
 

@@ -2,49 +2,44 @@
  * ctx.h - the process-wide evaluation context.
  *
  * Everything lib/ needs from the outside world reaches it here: the
- * resolver, the clock, the logger and the settings.  lib/ never reads the
- * clock, the environment or syslog itself, so tests can inject all three.
- * A context is read-only once built and shared by every thread; a reload
- * builds a new one.
+ * resolver, the DKIM library, the clock and the settings.  lib/ never
+ * reads the clock or the environment itself, so tests can inject both.
+ * A context is read-only once built and shared by every thread; a
+ * reload builds a new one.
+ *
+ * am_ctx_new() is the one way the programs build a context: the daemon
+ * (one per configuration generation) and authmilter-check both call it,
+ * so the checker evaluates a message exactly as the daemon would.
+ * am_ctx_init() fills a caller's context with defaults and a borrowed
+ * resolver, for hermetic unit tests and fuzz targets.
  */
 #ifndef AM_CTX_H
 #define AM_CTX_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
 #include "dns.h"
 
-enum am_log_level {
-	AM_LOG_ERR,
-	AM_LOG_WARNING,
-	AM_LOG_NOTICE,
-	AM_LOG_INFO,
-	AM_LOG_DEBUG,
-};
-
-typedef void am_log_fn(void *arg, enum am_log_level level, const char *msg);
 typedef time_t am_clock_fn(void *arg);
 
+struct am_config;
 struct am_dkim_lib;
 struct am_policy_options;
 
 struct am_ctx {
-	struct am_dns *dns;	 /* borrowed; outlives the context */
-	struct am_dkim_lib *dkim; /* borrowed; NULL: DKIM is not evaluated */
-	const char *authserv_id; /* our name in Authentication-Results */
-	const char *receiver;	 /* this host's name: SPF %{r} */
+	struct am_dns *dns;	  /* owned when built by am_ctx_new() */
+	struct am_dkim_lib *dkim; /* likewise; NULL: DKIM is not evaluated */
+	const struct am_config *cfg; /* owned by am_ctx_new()'s; else NULL */
+	const char *authserv_id;  /* our name in Authentication-Results */
+	const char *receiver;	  /* this host's name: SPF %{r} */
 
 	am_clock_fn *clock; /* NULL: 0 (tests must set it when time matters) */
 	void *clock_arg;
-	am_log_fn *log; /* NULL: nothing is logged */
-	void *log_arg;
-	enum am_log_level log_level; /* lines above this level are dropped */
 
-	unsigned spf_void_limit;   /* RFC 7208 4.6.4: 2 */
-	unsigned spf_time_limit;   /* seconds for one check_host(); 20 */
+	unsigned spf_void_limit; /* RFC 7208 4.6.4: 2 */
+	unsigned spf_time_limit; /* seconds for one check_host(); 20 */
 
 	/* Local policy; NULL: am_policy_defaults().  Borrowed. */
 	const struct am_policy_options *policy;
@@ -56,16 +51,39 @@ struct am_ctx {
 	char *const *authres_remove_ids;
 	size_t authres_remove_nids;
 	bool authres_remove_all;
+
+	char host[256]; /* storage behind receiver (am_ctx_new) */
 };
 
-/* Sets the defaults for everything but dns, clock and log. */
+/* What a program supplies besides the configuration. */
+struct am_ctx_env {
+	const char *host;      /* this host's name: SPF %{r}, and the
+				  authserv-id when the configuration names
+				  none */
+	am_clock_fn *clock;    /* the wall clock */
+	void *clock_arg;
+	struct am_dns *dns;    /* NULL: a resolver built from cfg's dns
+				  section; else taken over (a zone, or a
+				  resolver the caller chose) */
+};
+
+/*
+ * A context for cfg, which it takes over (freed on failure too), with
+ * its own resolver and DKIM library.  NULL with err set when either
+ * cannot be built (err names which).  Caller owns; free with
+ * am_ctx_free().
+ */
+struct am_ctx *am_ctx_new(struct am_config *cfg, const struct am_ctx_env *env,
+    char *err, size_t errlen);
+
+/* Frees a context from am_ctx_new(), its resolver, DKIM library and
+ * configuration.  NULL is a no-op. */
+void am_ctx_free(struct am_ctx *ctx);
+
+/* Sets the defaults for everything but dns and clock; dns is borrowed. */
 void am_ctx_init(struct am_ctx *ctx, struct am_dns *dns);
 
 /* The current time from the injected clock. */
 time_t am_ctx_now(const struct am_ctx *ctx);
-
-/* Logs through the injected logger; level filtering happens here. */
-void am_log(const struct am_ctx *ctx, enum am_log_level level,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

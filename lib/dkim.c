@@ -52,24 +52,6 @@ set_err(char *err, size_t errlen, const char *msg)
 		snprintf(err, errlen, "%s", msg);
 }
 
-/* See dkim_state.h. */
-void
-dkim_failed(struct am_dkim *m, const char *step, DKIM_STAT st)
-{
-	if (m->failed != NULL)
-		return;
-	if (st == DKIM_STAT_OK)
-		m->failed = am_arena_printf(m->arena,
-		    "DKIM verifier failure (%s)", step);
-	else
-		m->failed = am_arena_printf(m->arena,
-		    "DKIM verifier failure (libopendkim %s: %s)", step,
-		    dkim_getresultstr(st));
-	if (m->failed == NULL)
-		m->failed = "DKIM verifier failure (out of memory)";
-	am_trace_add(m->trace, "dkim", 0, "%s", m->failed);
-}
-
 static struct sig *
 sig_of(struct am_dkim *m, DKIM_SIGINFO *si)
 {
@@ -105,7 +87,7 @@ prescreen(DKIM *d, DKIM_SIGINFO **list, int n)
 			dkim_sig_ignore(s->si);
 	}
 	if (s != NULL || k != n) {
-		dkim_failed(m, "libopendkim counts other signatures than we do",
+		am_dkim_failed(m, "libopendkim counts other signatures than we do",
 		    DKIM_STAT_OK);
 		return DKIM_CBSTAT_ERROR;
 	}
@@ -266,9 +248,9 @@ am_dkim_new(struct am_dkim_lib *lib, const struct am_ctx *ctx,
 	m->d = dkim_verify(lib->lib, (const unsigned char *)"authmilter", NULL,
 	    &st);
 	if (m->d == NULL)
-		dkim_failed(m, "dkim_verify", st);
+		am_dkim_failed(m, "dkim_verify", st);
 	else if ((st = dkim_set_user_context(m->d, m)) != DKIM_STAT_OK)
-		dkim_failed(m, "dkim_set_user_context", st);
+		am_dkim_failed(m, "dkim_set_user_context", st);
 	return m;
 }
 
@@ -296,7 +278,7 @@ is_signature(const char *name, size_t len)
 /* A name worth reporting: letters, digits, '-', '_' and '.' only (a
  * malformed field must not smuggle text into Authentication-Results). */
 static bool
-is_name(const struct dkim_tagval *v)
+is_name(const struct am_dkim_tagval *v)
 {
 	unsigned char c;
 	size_t k;
@@ -314,32 +296,32 @@ is_name(const struct dkim_tagval *v)
 
 /* Any other tag is reported only without white space in it. */
 static const char *
-plain(struct am_arena *arena, const struct dkim_tagval *v)
+plain(struct am_arena *arena, const struct am_dkim_tagval *v)
 {
 	if (v->p == NULL || memchr(v->p, ' ', v->len) != NULL ||
 	    memchr(v->p, '\t', v->len) != NULL ||
 	    memchr(v->p, '\n', v->len) != NULL ||
 	    memchr(v->p, '\r', v->len) != NULL)
 		return NULL;
-	return dkim_tag_copy(arena, v);
+	return am_dkim_tag_copy(arena, v);
 }
 
 static void
-sig_fields(struct am_dkim *m, struct sig *s, const struct dkim_sigtags *tags)
+sig_fields(struct am_dkim *m, struct sig *s, const struct am_dkim_sigtags *tags)
 {
-	const struct dkim_tagval *c = &tags->tag[DKIM_TAG_C],
-				 *d = &tags->tag[DKIM_TAG_D],
-				 *sel = &tags->tag[DKIM_TAG_S];
+	const struct am_dkim_tagval *c = &tags->tag[AM_DKIM_TAG_C],
+				 *d = &tags->tag[AM_DKIM_TAG_D],
+				 *sel = &tags->tag[AM_DKIM_TAG_S];
 	const char *slash;
 
 	s->domain = is_name(d) ? am_domain_normalize(m->arena, d->p, d->len) :
 				 NULL;
-	s->selector = is_name(sel) ? dkim_tag_copy(m->arena, sel) : NULL;
-	s->algorithm = plain(m->arena, &tags->tag[DKIM_TAG_A]);
-	s->identity = plain(m->arena, &tags->tag[DKIM_TAG_I]);
-	s->has_t = tags->tag[DKIM_TAG_T].p != NULL;
-	s->has_x = tags->tag[DKIM_TAG_X].p != NULL;
-	s->has_l = tags->tag[DKIM_TAG_L].p != NULL;
+	s->selector = is_name(sel) ? am_dkim_tag_copy(m->arena, sel) : NULL;
+	s->algorithm = plain(m->arena, &tags->tag[AM_DKIM_TAG_A]);
+	s->identity = plain(m->arena, &tags->tag[AM_DKIM_TAG_I]);
+	s->has_t = tags->tag[AM_DKIM_TAG_T].p != NULL;
+	s->has_x = tags->tag[AM_DKIM_TAG_X].p != NULL;
+	s->has_l = tags->tag[AM_DKIM_TAG_L].p != NULL;
 	s->t = tags->t;
 	s->x = tags->x;
 	s->l = tags->l;
@@ -353,16 +335,16 @@ sig_fields(struct am_dkim *m, struct sig *s, const struct dkim_sigtags *tags)
 static struct sig *
 add_signature(struct am_dkim *m, const char *value, size_t len)
 {
-	struct dkim_sigtags tags;
-	bool ok = dkim_sigtags_parse(value, len, &tags);
+	struct am_dkim_sigtags tags;
+	bool ok = am_dkim_sigtags_parse(value, len, &tags);
 	struct sig *s = am_arena_zalloc(m->arena, sizeof(*s));
 
 	if (s == NULL) {
-		dkim_failed(m, "out of memory", DKIM_STAT_OK);
+		am_dkim_failed(m, "out of memory", DKIM_STAT_OK);
 		return NULL;
 	}
 	s->n = ++m->nsigs;
-	s->b = dkim_tag_compact(m->arena, &tags.tag[DKIM_TAG_B]);
+	s->b = am_dkim_tag_compact(m->arena, &tags.tag[AM_DKIM_TAG_B]);
 	*m->tail = s;
 	m->tail = &s->next;
 	if (s->n > m->lib->max_signatures) {
@@ -382,7 +364,7 @@ add_signature(struct am_dkim *m, const char *value, size_t len)
 	s->keyname = am_arena_printf(m->arena, "%s._domainkey.%s",
 	    s->selector, s->domain);
 	if (s->keyname == NULL) {
-		dkim_failed(m, "out of memory", DKIM_STAT_OK);
+		am_dkim_failed(m, "out of memory", DKIM_STAT_OK);
 		return s;
 	}
 	am_trace_add(m->trace, "dkim", 0, "DKIM-Signature %u: d=%s s=%s a=%s",
@@ -430,7 +412,7 @@ feed(struct am_dkim *m, struct sig *s, const char *name, size_t name_len,
 	}
 	st = dkim_header(m->d, (u_char *)m->field.data, m->field.len);
 	if (st != DKIM_STAT_OK && st != DKIM_STAT_SYNTAX) {
-		dkim_failed(m, "dkim_header", st);
+		am_dkim_failed(m, "dkim_header", st);
 		return;
 	}
 	if (s == NULL)
@@ -492,9 +474,9 @@ judge_clock(struct am_dkim *m)
 			am_trace_add(m->trace, "dkim", 0, "DKIM-Signature %u: "
 			    "%s=%s, and the time is %s", s->n,
 			    s->clock == CLOCK_EXPIRED ? "x" : "t",
-			    dkim_when(m->arena, s->clock == CLOCK_EXPIRED ? s->x :
+			    am_dkim_when(m->arena, s->clock == CLOCK_EXPIRED ? s->x :
 									 s->t),
-			    dkim_when(m->arena, t));
+			    am_dkim_when(m->arena, t));
 	}
 }
 
@@ -531,11 +513,11 @@ am_dkim_end_headers(struct am_dkim *m)
 	if (st == DKIM_STAT_OK)
 		m->verifying = true;
 	else if (st != DKIM_STAT_NOSIG)
-		dkim_failed(m, "dkim_eoh", st);
+		am_dkim_failed(m, "dkim_eoh", st);
 	m->body = m->verifying && m->failed == NULL && needs_body(m);
 	if (m->body && m->count_body) {
-		dkim_bodylen_init(&m->len_simple, false);
-		dkim_bodylen_init(&m->len_relaxed, true);
+		am_dkim_bodylen_init(&m->len_simple, false);
+		am_dkim_bodylen_init(&m->len_relaxed, true);
 	}
 }
 
@@ -557,12 +539,12 @@ am_dkim_body(struct am_dkim *m, const unsigned char *chunk, size_t len)
 	if (!am_dkim_wants_body(m) || len == 0)
 		return;
 	if (m->count_body) {
-		dkim_bodylen_add(&m->len_simple, chunk, len);
-		dkim_bodylen_add(&m->len_relaxed, chunk, len);
+		am_dkim_bodylen_add(&m->len_simple, chunk, len);
+		am_dkim_bodylen_add(&m->len_relaxed, chunk, len);
 	}
 	/* dkim_body() takes a non-const pointer but only reads. */
 	st = dkim_body(m->d, (u_char *)(uintptr_t)chunk, len);
 	if (st != DKIM_STAT_OK)
-		dkim_failed(m, "dkim_body", st);
+		am_dkim_failed(m, "dkim_body", st);
 }
 

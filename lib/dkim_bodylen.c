@@ -17,14 +17,14 @@
 #include "dkim_internal.h"
 
 void
-dkim_bodylen_init(struct dkim_bodylen *b, bool relaxed)
+am_dkim_bodylen_init(struct am_dkim_bodylen *b, bool relaxed)
 {
 	memset(b, 0, sizeof(*b));
 	b->relaxed = relaxed;
 }
 
 static void
-end_line(struct dkim_bodylen *b)
+end_line(struct am_dkim_bodylen *b)
 {
 	if (b->line == 0) {
 		b->blanks++;
@@ -39,7 +39,7 @@ end_line(struct dkim_bodylen *b)
 /* RFC 6376 3.4.4: a run of WSP inside a line becomes one SP; at the end
  * of a line it goes. */
 static void
-content(struct dkim_bodylen *b, unsigned char c)
+content(struct am_dkim_bodylen *b, unsigned char c)
 {
 	if (b->relaxed && (c == ' ' || c == '\t')) {
 		b->wsp = true;
@@ -53,7 +53,7 @@ content(struct dkim_bodylen *b, unsigned char c)
 }
 
 void
-dkim_bodylen_add(struct dkim_bodylen *b, const unsigned char *p, size_t len)
+am_dkim_bodylen_add(struct am_dkim_bodylen *b, const unsigned char *p, size_t len)
 {
 	size_t k;
 
@@ -74,9 +74,9 @@ dkim_bodylen_add(struct dkim_bodylen *b, const unsigned char *p, size_t len)
 }
 
 uint64_t
-dkim_bodylen_total(const struct dkim_bodylen *b)
+am_dkim_bodylen_total(const struct am_dkim_bodylen *b)
 {
-	struct dkim_bodylen end = *b;
+	struct am_dkim_bodylen end = *b;
 
 	if (end.cr)
 		content(&end, '\r');

@@ -13,34 +13,34 @@
 #include "arena.h"
 
 /* The DKIM-Signature tags the wrapper reads (RFC 6376 3.5). */
-enum dkim_tag {
-	DKIM_TAG_V,
-	DKIM_TAG_A,
-	DKIM_TAG_B,
-	DKIM_TAG_BH,
-	DKIM_TAG_C,
-	DKIM_TAG_D,
-	DKIM_TAG_H,
-	DKIM_TAG_I,
-	DKIM_TAG_L,
-	DKIM_TAG_S,
-	DKIM_TAG_T,
-	DKIM_TAG_X,
-	DKIM_NTAGS
+enum am_dkim_tag {
+	AM_DKIM_TAG_V,
+	AM_DKIM_TAG_A,
+	AM_DKIM_TAG_B,
+	AM_DKIM_TAG_BH,
+	AM_DKIM_TAG_C,
+	AM_DKIM_TAG_D,
+	AM_DKIM_TAG_H,
+	AM_DKIM_TAG_I,
+	AM_DKIM_TAG_L,
+	AM_DKIM_TAG_S,
+	AM_DKIM_TAG_T,
+	AM_DKIM_TAG_X,
+	AM_DKIM_NTAGS
 };
 
 /* A tag's value as written: points into the parsed field, surrounding
  * white space trimmed, inner folding white space kept.  p is NULL when
  * the tag is absent. */
-struct dkim_tagval {
+struct am_dkim_tagval {
 	const char *p;
 	size_t len;
 };
 
-#define DKIM_TAGS_MAX 64 /* tags in one field; more is refused */
+#define AM_DKIM_TAGS_MAX 64 /* tags in one field; more is refused */
 
-struct dkim_sigtags {
-	struct dkim_tagval tag[DKIM_NTAGS];
+struct am_dkim_sigtags {
+	struct am_dkim_tagval tag[AM_DKIM_NTAGS];
 	uint64_t t, x, l; /* numeric values, valid when the tag is present */
 	char why[96];	  /* what is wrong, when parsing failed */
 };
@@ -52,22 +52,22 @@ struct dkim_sigtags {
  * x= after t=, no tag twice.  False, with out->why set, when the field
  * is not a usable signature.  Never reads past value + len.
  */
-bool dkim_sigtags_parse(const char *value, size_t len,
-    struct dkim_sigtags *out);
+bool am_dkim_sigtags_parse(const char *value, size_t len,
+    struct am_dkim_sigtags *out);
 
 /* A NUL-terminated copy of a tag value without its folding white space
  * (for b=); NULL when absent or out of memory. */
-char *dkim_tag_compact(struct am_arena *arena, const struct dkim_tagval *v);
+char *am_dkim_tag_compact(struct am_arena *arena, const struct am_dkim_tagval *v);
 
 /* A NUL-terminated copy of a tag value as written; NULL when absent. */
-char *dkim_tag_copy(struct am_arena *arena, const struct dkim_tagval *v);
+char *am_dkim_tag_copy(struct am_arena *arena, const struct am_dkim_tagval *v);
 
 /*
  * The length of a body after DKIM body canonicalization (RFC 6376 3.4.3
  * simple, 3.4.4 relaxed), counted as the body streams by: what l= is
  * measured against.  Lines end with CRLF.
  */
-struct dkim_bodylen {
+struct am_dkim_bodylen {
 	bool relaxed;
 	bool cr;	 /* the previous byte was a CR not yet judged */
 	bool wsp;	 /* relaxed: a run of white space is pending */
@@ -76,10 +76,10 @@ struct dkim_bodylen {
 	uint64_t line;	 /* canonical bytes of the current line */
 };
 
-void dkim_bodylen_init(struct dkim_bodylen *b, bool relaxed);
-void dkim_bodylen_add(struct dkim_bodylen *b, const unsigned char *p,
+void am_dkim_bodylen_init(struct am_dkim_bodylen *b, bool relaxed);
+void am_dkim_bodylen_add(struct am_dkim_bodylen *b, const unsigned char *p,
     size_t len);
 /* The canonical length of everything added so far. */
-uint64_t dkim_bodylen_total(const struct dkim_bodylen *b);
+uint64_t am_dkim_bodylen_total(const struct am_dkim_bodylen *b);
 
 #endif

@@ -59,16 +59,16 @@ struct am_dkim {
 	bool verifying;		/* dkim_eoh() found signatures to check */
 	bool body;		/* a signature still needs the body */
 	bool count_body;	/* a signature has l= */
-	struct dkim_bodylen len_simple, len_relaxed;
+	struct am_dkim_bodylen len_simple, len_relaxed;
 	struct am_buf field;	/* "Name:value" for dkim_header() */
 };
 
 /* Marks the message's verification broken (every result becomes
  * temperror); the first cause is kept.  step names the libopendkim call
  * that returned st, or with DKIM_STAT_OK is the whole cause. */
-void dkim_failed(struct am_dkim *m, const char *step, DKIM_STAT st);
+void am_dkim_failed(struct am_dkim *m, const char *step, DKIM_STAT st);
 
 /* "2023-11-14 22:13:20 UTC", from the arena. */
-const char *dkim_when(struct am_arena *arena, uint64_t t);
+const char *am_dkim_when(struct am_arena *arena, uint64_t t);
 
 #endif

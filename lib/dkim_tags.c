@@ -20,34 +20,34 @@
 #include "dkim_internal.h"
 #include "domain.h"
 
-static const char *const tag_names[DKIM_NTAGS] = {
-	[DKIM_TAG_V] = "v",
-	[DKIM_TAG_A] = "a",
-	[DKIM_TAG_B] = "b",
-	[DKIM_TAG_BH] = "bh",
-	[DKIM_TAG_C] = "c",
-	[DKIM_TAG_D] = "d",
-	[DKIM_TAG_H] = "h",
-	[DKIM_TAG_I] = "i",
-	[DKIM_TAG_L] = "l",
-	[DKIM_TAG_S] = "s",
-	[DKIM_TAG_T] = "t",
-	[DKIM_TAG_X] = "x",
+static const char *const tag_names[AM_DKIM_NTAGS] = {
+	[AM_DKIM_TAG_V] = "v",
+	[AM_DKIM_TAG_A] = "a",
+	[AM_DKIM_TAG_B] = "b",
+	[AM_DKIM_TAG_BH] = "bh",
+	[AM_DKIM_TAG_C] = "c",
+	[AM_DKIM_TAG_D] = "d",
+	[AM_DKIM_TAG_H] = "h",
+	[AM_DKIM_TAG_I] = "i",
+	[AM_DKIM_TAG_L] = "l",
+	[AM_DKIM_TAG_S] = "s",
+	[AM_DKIM_TAG_T] = "t",
+	[AM_DKIM_TAG_X] = "x",
 };
 
 /* RFC 6376 3.5: tags every signature carries. */
-static const enum dkim_tag required[] = {
-	DKIM_TAG_V, DKIM_TAG_A, DKIM_TAG_B, DKIM_TAG_BH,
-	DKIM_TAG_D, DKIM_TAG_H, DKIM_TAG_S,
+static const enum am_dkim_tag required[] = {
+	AM_DKIM_TAG_V, AM_DKIM_TAG_A, AM_DKIM_TAG_B, AM_DKIM_TAG_BH,
+	AM_DKIM_TAG_D, AM_DKIM_TAG_H, AM_DKIM_TAG_S,
 };
 
 #define NAME_SHOWN 16 /* bytes of a hostile tag name quoted in why */
 
-static bool fail(struct dkim_sigtags *out, const char *fmt, ...)
+static bool fail(struct am_dkim_sigtags *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static bool
-fail(struct dkim_sigtags *out, const char *fmt, ...)
+fail(struct am_dkim_sigtags *out, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -86,8 +86,8 @@ skip_fws(const char *s, size_t len, size_t i)
 
 /* Files one tag=value; a tag may appear only once (RFC 6376 3.2). */
 static bool
-record(struct dkim_sigtags *out, struct dkim_tagval *seen, size_t *nseen,
-    const struct dkim_tagval *name, const struct dkim_tagval *val)
+record(struct am_dkim_sigtags *out, struct am_dkim_tagval *seen, size_t *nseen,
+    const struct am_dkim_tagval *name, const struct am_dkim_tagval *val)
 {
 	size_t k;
 
@@ -98,10 +98,10 @@ record(struct dkim_sigtags *out, struct dkim_tagval *seen, size_t *nseen,
 			    (int)(name->len < NAME_SHOWN ? name->len :
 							   NAME_SHOWN),
 			    name->p);
-	if (*nseen == DKIM_TAGS_MAX)
-		return fail(out, "more than %d tags", DKIM_TAGS_MAX);
+	if (*nseen == AM_DKIM_TAGS_MAX)
+		return fail(out, "more than %d tags", AM_DKIM_TAGS_MAX);
 	seen[(*nseen)++] = *name;
-	for (k = 0; k < DKIM_NTAGS; k++)
+	for (k = 0; k < AM_DKIM_NTAGS; k++)
 		if (strlen(tag_names[k]) == name->len &&
 		    memcmp(tag_names[k], name->p, name->len) == 0)
 			out->tag[k] = *val;
@@ -110,8 +110,8 @@ record(struct dkim_sigtags *out, struct dkim_tagval *seen, size_t *nseen,
 
 /* tag-value up to the next ';': VALCHAR and FWS only (RFC 6376 3.2). */
 static bool
-scan_value(const char *s, size_t len, size_t *i, struct dkim_tagval *val,
-    const struct dkim_tagval *name, struct dkim_sigtags *out)
+scan_value(const char *s, size_t len, size_t *i, struct am_dkim_tagval *val,
+    const struct am_dkim_tagval *name, struct am_dkim_sigtags *out)
 {
 	size_t start = *i, end;
 	unsigned char c;
@@ -132,9 +132,9 @@ scan_value(const char *s, size_t len, size_t *i, struct dkim_tagval *val,
 }
 
 static bool
-parse_list(const char *s, size_t len, struct dkim_sigtags *out)
+parse_list(const char *s, size_t len, struct am_dkim_sigtags *out)
 {
-	struct dkim_tagval seen[DKIM_TAGS_MAX], name, val;
+	struct am_dkim_tagval seen[AM_DKIM_TAGS_MAX], name, val;
 	size_t nseen = 0, i = 0;
 
 	for (;;) {
@@ -168,7 +168,7 @@ parse_list(const char *s, size_t len, struct dkim_sigtags *out)
 
 /* 1*max DIGIT; larger values than uint64_t saturate. */
 static bool
-number(const struct dkim_tagval *v, size_t max, uint64_t *n)
+number(const struct am_dkim_tagval *v, size_t max, uint64_t *n)
 {
 	size_t k;
 
@@ -189,7 +189,7 @@ number(const struct dkim_tagval *v, size_t max, uint64_t *n)
 /* RFC 6376 3.5 d= and 3.1 s=: dot-separated labels of letters, digits,
  * hyphens (underscores are tolerated in selectors, as DNS allows). */
 static bool
-dns_name(const struct dkim_tagval *v, bool underscore)
+dns_name(const struct am_dkim_tagval *v, bool underscore)
 {
 	size_t k;
 	unsigned char c;
@@ -207,7 +207,7 @@ dns_name(const struct dkim_tagval *v, bool underscore)
 
 /* RFC 6376 3.5 i=: its domain is d= or a subdomain of it. */
 static bool
-identity_within(const struct dkim_tagval *i, const struct dkim_tagval *d)
+identity_within(const struct am_dkim_tagval *i, const struct am_dkim_tagval *d)
 {
 	const char *at = NULL, *dom;
 	size_t k, len;
@@ -225,11 +225,11 @@ identity_within(const struct dkim_tagval *i, const struct dkim_tagval *d)
 }
 
 static bool
-check_numbers(struct dkim_sigtags *out)
+check_numbers(struct am_dkim_sigtags *out)
 {
-	const struct dkim_tagval *t = &out->tag[DKIM_TAG_T],
-				 *x = &out->tag[DKIM_TAG_X],
-				 *l = &out->tag[DKIM_TAG_L];
+	const struct am_dkim_tagval *t = &out->tag[AM_DKIM_TAG_T],
+				 *x = &out->tag[AM_DKIM_TAG_X],
+				 *l = &out->tag[AM_DKIM_TAG_L];
 
 	if (t->p != NULL && !number(t, 12, &out->t))
 		return fail(out, "t= is not a number of 1 to 12 digits");
@@ -243,9 +243,9 @@ check_numbers(struct dkim_sigtags *out)
 }
 
 static bool
-check_tags(struct dkim_sigtags *out)
+check_tags(struct am_dkim_sigtags *out)
 {
-	const struct dkim_tagval *v = &out->tag[DKIM_TAG_V];
+	const struct am_dkim_tagval *v = &out->tag[AM_DKIM_TAG_V];
 	size_t k;
 
 	for (k = 0; k < sizeof(required) / sizeof(required[0]); k++)
@@ -256,25 +256,25 @@ check_tags(struct dkim_sigtags *out)
 							      "empty");
 	if (v->len != 1 || v->p[0] != '1')
 		return fail(out, "v= is not 1");
-	if (!dns_name(&out->tag[DKIM_TAG_D], false))
+	if (!dns_name(&out->tag[AM_DKIM_TAG_D], false))
 		return fail(out, "d= is not a domain name");
-	if (!dns_name(&out->tag[DKIM_TAG_S], true))
+	if (!dns_name(&out->tag[AM_DKIM_TAG_S], true))
 		return fail(out, "s= is not a valid selector");
-	if (out->tag[DKIM_TAG_I].p != NULL &&
-	    !identity_within(&out->tag[DKIM_TAG_I], &out->tag[DKIM_TAG_D]))
+	if (out->tag[AM_DKIM_TAG_I].p != NULL &&
+	    !identity_within(&out->tag[AM_DKIM_TAG_I], &out->tag[AM_DKIM_TAG_D]))
 		return fail(out, "i= is not within d=");
 	return check_numbers(out);
 }
 
 bool
-dkim_sigtags_parse(const char *value, size_t len, struct dkim_sigtags *out)
+am_dkim_sigtags_parse(const char *value, size_t len, struct am_dkim_sigtags *out)
 {
 	memset(out, 0, sizeof(*out));
 	return parse_list(value, len, out) && check_tags(out);
 }
 
 char *
-dkim_tag_compact(struct am_arena *arena, const struct dkim_tagval *v)
+am_dkim_tag_compact(struct am_arena *arena, const struct am_dkim_tagval *v)
 {
 	char *s;
 	size_t k, n = 0;
@@ -289,7 +289,7 @@ dkim_tag_compact(struct am_arena *arena, const struct dkim_tagval *v)
 }
 
 char *
-dkim_tag_copy(struct am_arena *arena, const struct dkim_tagval *v)
+am_dkim_tag_copy(struct am_arena *arena, const struct am_dkim_tagval *v)
 {
 	return v->p != NULL ? am_arena_strndup(arena, v->p, v->len) : NULL;
 }

@@ -16,7 +16,6 @@
 
 #include <stdarg.h>
 #include <string.h>
-#include <time.h>
 
 #include "dkim_state.h"
 
@@ -39,19 +38,6 @@ verdict(struct am_dkim *m, struct am_dkim_sig *out, enum am_result result,
 	va_end(ap);
 	if (out->reason == NULL)
 		out->reason = "out of memory";
-}
-
-const char *
-dkim_when(struct am_arena *arena, uint64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char text[64];
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		return am_arena_printf(arena, "%llu", (unsigned long long)t);
-	return am_arena_strdup(arena, text);
 }
 
 /* libopendkim's reasons for not verifying, for a key it was given. */
@@ -180,9 +166,9 @@ static void
 verified(struct am_dkim *m, const struct sig *s, dkim_alg_t alg,
     struct am_dkim_sig *out)
 {
-	const struct dkim_bodylen *len =
+	const struct am_dkim_bodylen *len =
 	    s->relaxed_body ? &m->len_relaxed : &m->len_simple;
-	uint64_t total = dkim_bodylen_total(len);
+	uint64_t total = am_dkim_bodylen_total(len);
 
 	if (alg == DKIM_SIGN_RSASHA1)
 		verdict(m, out, AM_RESULT_POLICY, AM_DKIM_RSA_SHA1,
@@ -243,11 +229,11 @@ judge(struct am_dkim *m, const struct sig *s, struct am_dkim_sig *out)
 		    "malformed DKIM-Signature: %s", s->syntax);
 	} else if (s->clock == CLOCK_EXPIRED) {
 		verdict(m, out, AM_RESULT_FAIL, AM_DKIM_EXPIRED,
-		    "signature expired at %s", dkim_when(m->arena, s->x));
+		    "signature expired at %s", am_dkim_when(m->arena, s->x));
 	} else if (s->clock == CLOCK_FUTURE) {
 		verdict(m, out, AM_RESULT_NEUTRAL, AM_DKIM_FUTURE,
 		    "signature dated %s (t=), in the future",
-		    dkim_when(m->arena, s->t));
+		    am_dkim_when(m->arena, s->t));
 	} else if (s->key == KEY_TEMPFAIL) {
 		verdict(m, out, AM_RESULT_TEMPERROR, AM_DKIM_DNS_ERROR,
 		    "key lookup for %s failed (%s)", s->keyname, s->key_why);
@@ -304,7 +290,7 @@ end_message(struct am_dkim *m)
 	case DKIM_STAT_KEYFAIL:
 		break;
 	default:
-		dkim_failed(m, "dkim_eom", st);
+		am_dkim_failed(m, "dkim_eom", st);
 	}
 }
 

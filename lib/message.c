@@ -398,12 +398,6 @@ am_msg_arena_used(const struct am_msg *msg)
 }
 
 const struct am_header *
-am_msg_headers(const struct am_msg *msg)
-{
-	return msg->headers;
-}
-
-const struct am_header *
 am_msg_find_header(const struct am_msg *msg, const char *name)
 {
 	const struct am_header *h;
@@ -412,10 +406,4 @@ am_msg_find_header(const struct am_msg *msg, const char *name)
 		if (strcasecmp(h->name, name) == 0)
 			return h;
 	return NULL;
-}
-
-const char *
-am_msg_envelope_from(const struct am_msg *msg)
-{
-	return msg->mail_from;
 }

@@ -27,12 +27,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
-#include "dkim.h"
 #include "ip.h"
-#include "iprev.h"
-#include "policy.h"
-#include "spf.h"
-#include "trace.h"
 
 struct am_conn;
 struct am_msg;
@@ -49,39 +44,7 @@ struct am_header {
 	size_t value_len;
 };
 
-/* What a message's evaluation found, and what to do. */
-struct am_verdict {
-	bool spf_done; /* false: no client address, SPF not evaluated */
-	struct am_spf_outcome spf;
-	bool dkim_done; /* false: DKIM not configured */
-	struct am_dkim_result dkim;
-	bool iprev_done;
-	struct am_iprev_outcome iprev;
-	struct am_author *authors; /* one per Author Domain evaluated */
-	size_t nauthors;
-	enum am_from_problem from;
-	const char *from_why; /* what was wrong with From, or NULL */
-	const char *header_problem; /* "2 Date header fields", or NULL */
-	struct am_decision decision;
-	const char *label; /* for a verdict header: "reject-avoided; dmarc=fail;
-			      reason=list" */
-	const char *authres; /* the Authentication-Results value we add */
-	const char *summary; /* one escaped line for the log */
-	/* Incoming Authentication-Results fields claiming our authserv-id:
-	 * their 1-based positions among the message's A-R fields, as
-	 * libmilter's header-change call counts them. */
-	const unsigned *forged;
-	size_t nforged;
-	/* Incoming fields named like our verdict header (ctx->verdict_header),
-	 * 1-based among the fields of that name: removed too. */
-	const unsigned *stale_verdicts;
-	size_t nstale_verdicts;
-	bool forged_overflow; /* one could not be remembered (no memory) */
-	const struct am_trace *trace; /* NULL unless enabled */
-	size_t header_bytes, body_bytes;
-	bool headers_truncated; /* more header bytes than we keep */
-	const char *auth_user;	/* SASL login, or NULL */
-};
+struct am_verdict; /* verdict.h */
 
 /*
  * A connection from client (NULL when the MTA did not say) whose reverse
@@ -134,16 +97,9 @@ const struct am_verdict *am_msg_finish(struct am_msg *msg);
 /* Bytes the message's evaluation has taken from its arena (bench). */
 size_t am_msg_arena_used(const struct am_msg *msg);
 
-/* The headers kept so far, in order.  Borrowed from msg. */
-const struct am_header *am_msg_headers(const struct am_msg *msg);
-
 /* The first header field called name (case-insensitive), or NULL.
  * Borrowed from msg. */
 const struct am_header *am_msg_find_header(const struct am_msg *msg,
     const char *name);
-
-/* The envelope sender without brackets ("" for the null sender), or NULL
- * before MAIL FROM. */
-const char *am_msg_envelope_from(const struct am_msg *msg);
 
 #endif

@@ -39,20 +39,6 @@ am_action_name(enum am_action action)
 	return "?";
 }
 
-const char *
-am_mode_name(enum am_dmarc_mode mode)
-{
-	switch (mode) {
-	case AM_MODE_REJECT:
-		return "reject";
-	case AM_MODE_QUARANTINE:
-		return "quarantine";
-	case AM_MODE_NONE:
-		return "none";
-	}
-	return "?";
-}
-
 static enum am_dmarc_policy
 policy_of(enum am_action action)
 {
@@ -131,16 +117,19 @@ indirect_sign(const struct am_policy_options *opt, struct am_arena *arena,
 /* The running verdict: the strictest action so far, and why. */
 struct acc {
 	enum am_action action;
-	const char *rule, *reason, *tag;
+	const char *domain, *rule, *reason, *tag;
 	bool set;
 };
 
+/* domain: the Author Domain the rule is about, or NULL when the rule is
+ * about the whole message. */
 static void
-consider(struct acc *acc, enum am_action action, const char *rule,
-    const char *reason, const char *tag)
+consider(struct acc *acc, enum am_action action, const char *domain,
+    const char *rule, const char *reason, const char *tag)
 {
 	if (!acc->set || action > acc->action) {
 		acc->action = action;
+		acc->domain = domain;
 		acc->rule = rule;
 		acc->reason = reason;
 		acc->tag = tag;
@@ -159,20 +148,23 @@ dmarc_reject(const struct am_policy_options *opt, struct am_arena *arena,
 	if (mode_for(opt, d->author_domain) == AM_MODE_QUARANTINE) {
 		a->action = AM_ACTION_QUARANTINE;
 		a->note = "mode quarantine";
-		consider(acc, a->action, "dmarc-mode-quarantine",
+		consider(acc, a->action, d->author_domain,
+		    "dmarc-mode-quarantine",
 		    am_arena_printf(arena, "DMARC fail for %s under %s: "
 			"quarantined, as RFC 9989 7.4 treats p=reject",
 			d->author_domain, d->comment), "mode");
 	} else if ((sign = indirect_sign(opt, arena, in, &tag)) != NULL) {
 		a->action = AM_ACTION_QUARANTINE;
 		a->note = sign;
-		consider(acc, a->action, "indirect-flow",
+		consider(acc, a->action, d->author_domain,
+		    "indirect-flow",
 		    am_arena_printf(arena, "DMARC fail for %s under %s: "
 			"quarantined, not rejected (%s)", d->author_domain,
 			d->comment, sign), tag);
 	} else {
 		a->action = AM_ACTION_REJECT;
-		consider(acc, a->action, "dmarc-reject",
+		consider(acc, a->action, d->author_domain,
+		    "dmarc-reject",
 		    am_arena_printf(arena, "DMARC fail for %s under %s, no "
 			"sign of indirect flow", d->author_domain, d->comment),
 		    "dmarc");
@@ -189,18 +181,21 @@ dmarc_one(const struct am_policy_options *opt, struct am_arena *arena,
 	switch (d->result) {
 	case AM_RESULT_FAIL:
 		if (d->requested == AM_DMARC_POLICY_NONE) {
-			consider(acc, a->action, "dmarc-policy-none",
+			consider(acc, a->action, d->author_domain,
+			    "dmarc-policy-none",
 			    am_arena_printf(arena, "DMARC fail for %s under %s",
 				d->author_domain, d->comment), "dmarc");
 		} else if (mode_for(opt, d->author_domain) == AM_MODE_NONE) {
 			a->note = "mode none";
-			consider(acc, a->action, "dmarc-mode-none",
+			consider(acc, a->action, d->author_domain,
+			    "dmarc-mode-none",
 			    am_arena_printf(arena, "DMARC fail for %s under "
 				"%s: recorded only (mode none)",
 				d->author_domain, d->comment), "mode");
 		} else if (d->requested == AM_DMARC_POLICY_QUARANTINE) {
 			a->action = AM_ACTION_QUARANTINE;
-			consider(acc, a->action, "dmarc-quarantine",
+			consider(acc, a->action, d->author_domain,
+			    "dmarc-quarantine",
 			    am_arena_printf(arena, "DMARC fail for %s under %s",
 				d->author_domain, d->comment), "dmarc");
 		} else
@@ -208,18 +203,21 @@ dmarc_one(const struct am_policy_options *opt, struct am_arena *arena,
 		return;
 	case AM_RESULT_TEMPERROR:
 		a->action = opt->on_temperror;
-		consider(acc, a->action, "dmarc-temperror",
+		consider(acc, a->action, d->author_domain,
+		    "dmarc-temperror",
 		    am_arena_printf(arena, "DMARC temperror for %s: %s",
 			d->author_domain, d->reason), "temperror");
 		return;
 	case AM_RESULT_PASS:
-		consider(acc, a->action, "dmarc-pass",
+		consider(acc, a->action, d->author_domain,
+		    "dmarc-pass",
 		    am_arena_printf(arena, "DMARC pass for %s (%s)",
 			d->author_domain, d->aligned_by != NULL ?
 			d->aligned_by : "aligned"), "dmarc");
 		return;
 	default:
-		consider(acc, a->action, d->result == AM_RESULT_NONE ?
+		consider(acc, a->action, d->author_domain,
+		    d->result == AM_RESULT_NONE ?
 		    "dmarc-none" : "dmarc-permerror",
 		    am_arena_printf(arena, "DMARC %s for %s",
 			am_result_name(d->result), d->author_domain), "dmarc");
@@ -246,7 +244,8 @@ pinning(const struct am_policy_options *opt, struct am_arena *arena,
 				p->domain) ||
 			    in_networks(in->ip, p->networks, p->nnetworks))
 				continue;
-			consider(acc, p->action, "pinned-sender",
+			consider(acc, p->action,
+			    authors[i].dmarc.author_domain, "pinned-sender",
 			    am_arena_printf(arena, "From %s is pinned to its "
 				"networks and %s is not in them",
 				authors[i].dmarc.author_domain, ip), "pinned");
@@ -259,15 +258,16 @@ from_rules(const struct am_policy_options *opt, struct am_arena *arena,
     enum am_from_problem from, size_t n, struct acc *acc)
 {
 	if (from == AM_FROM_MISSING)
-		consider(acc, opt->on_no_author, "no-author-domain",
+		consider(acc, opt->on_no_author, NULL, "no-author-domain",
 		    "no Author Domain to evaluate", "from");
 	else if (from == AM_FROM_TOO_MANY)
-		consider(acc, opt->on_too_many, "too-many-author-domains",
+		consider(acc, opt->on_too_many, NULL,
+		    "too-many-author-domains",
 		    am_arena_printf(arena, "more than %u Author Domains in "
 			"From", opt->max_authors), "from");
 	if (n > 1 && opt->multiple_from != AM_MULTI_FROM_EVALUATE)
 		consider(acc, opt->multiple_from == AM_MULTI_FROM_REJECT ?
-		    AM_ACTION_REJECT : AM_ACTION_QUARANTINE,
+		    AM_ACTION_REJECT : AM_ACTION_QUARANTINE, NULL,
 		    "multiple-author-domains",
 		    am_arena_printf(arena, "%zu Author Domains in From", n),
 		    "from");
@@ -340,13 +340,16 @@ am_policy_decide(const struct am_policy_options *opt, struct am_arena *arena,
 		dmarc_one(opt, arena, in, &authors[i], &acc);
 	pinning(opt, arena, in, authors, n, &acc);
 	if (in->header_problem != NULL)
-		consider(&acc, opt->on_header_problem, "header-rule",
+		consider(&acc, opt->on_header_problem, NULL, "header-rule",
 		    in->header_problem, "header");
 	from_rules(opt, arena, from, n, &acc);
 	if (!acc.set)
-		consider(&acc, AM_ACTION_ACCEPT, "no-author-domain",
+		consider(&acc, AM_ACTION_ACCEPT, NULL, "no-author-domain",
 		    "no Author Domain to evaluate", "from");
 	out->action = acc.action;
+	/* A rule about the whole message names the first Author Domain. */
+	out->domain = acc.domain != NULL ? acc.domain : n > 0 ?
+	    authors[0].dmarc.author_domain : NULL;
 	out->rule = acc.rule;
 	out->reason = acc.reason;
 	out->tag = acc.tag;

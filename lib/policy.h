@@ -134,6 +134,8 @@ struct am_author {
 
 struct am_decision {
 	enum am_action action;
+	const char *domain; /* the Author Domain the rule that decided is
+			       about (a reply's %s), or NULL: none */
 	const char *rule;   /* short, for logs: "dmarc-reject", "dry-run" */
 	const char *reason; /* a sentence */
 	const char *tag;    /* one word for a verdict header: "list" */
@@ -155,8 +157,5 @@ void am_policy_decide(const struct am_policy_options *opt,
 
 /* "accept", "quarantine", "tempfail", "reject" */
 const char *am_action_name(enum am_action action);
-
-/* "reject", "quarantine", "none" */
-const char *am_mode_name(enum am_dmarc_mode mode);
 
 #endif

@@ -1,9 +1,10 @@
 /*
- * result.h - results and errors, kept apart.
+ * result.h - the results of the methods.
  *
- * Results are the RFC 8601 result keywords a method produces; errors are
- * what went wrong while producing one.  They never share an integer range
- * (libopendmarc's OPENDMARC_STATUS_T did, and callers confused them).  One
+ * Results are the RFC 8601 result keywords a method produces.  What went
+ * wrong while producing one is never a result of its own: it is a result
+ * (temperror, permerror) with a reason (libopendmarc's OPENDMARC_STATUS_T
+ * mixed the two in one integer range, and callers confused them).  One
  * result enum serves every method: each uses the subset its RFC defines,
  * and the Authentication-Results renderer needs only one table.
  */
@@ -21,20 +22,7 @@ enum am_result {
 	AM_RESULT_PERMERROR,
 };
 
-enum am_err {
-	AM_OK = 0,
-	AM_ENOMEM,
-	AM_ETEMP,
-	AM_EINVAL,
-	AM_ELIMIT,
-};
-
 /* The RFC 8601 keyword: "none", "pass", ... */
 const char *am_result_name(enum am_result result);
-
-/* Parses a keyword (case-insensitive); false if unknown. */
-int am_result_parse(const char *s, enum am_result *out);
-
-const char *am_err_name(enum am_err err);
 
 #endif

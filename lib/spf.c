@@ -157,7 +157,7 @@ validated_name(void *arg);
 
 /* The values macros expand to while evaluating domain. */
 static void
-macro_env(struct eval *ev, const char *domain, struct spf_macro_env *env)
+macro_env(struct eval *ev, const char *domain, struct am_spf_macro_env *env)
 {
 	memset(env, 0, sizeof(*env));
 	env->sender = ev->sender;
@@ -176,7 +176,7 @@ macro_env(struct eval *ev, const char *domain, struct spf_macro_env *env)
 static const char *
 target_name(struct eval *ev, const struct frame *fr, const char *spec)
 {
-	struct spf_macro_env env;
+	struct am_spf_macro_env env;
 	struct am_buf out;
 	const char *why, *name, *p;
 
@@ -184,7 +184,7 @@ target_name(struct eval *ev, const struct frame *fr, const char *spec)
 		return fr->domain;
 	macro_env(ev, fr->domain, &env);
 	am_buf_init(&out, SPF_EXPAND_MAX);
-	if (!spf_macro_expand(spec, strlen(spec), SPF_MACRO_DOMAIN, &env, &out,
+	if (!am_spf_macro_expand(spec, strlen(spec), AM_SPF_MACRO_DOMAIN, &env, &out,
 		&why)) {
 		am_buf_release(&out);
 		stop(ev, AM_RESULT_PERMERROR, "cannot expand \"%s\": %s", spec,
@@ -223,13 +223,13 @@ address_type(const struct eval *ev)
 }
 
 static unsigned
-prefix_for(const struct eval *ev, const struct spf_term *t)
+prefix_for(const struct eval *ev, const struct am_spf_term *t)
 {
 	return ev->client.family == AM_IP_V4 ? t->cidr4 : t->cidr6;
 }
 
 static enum match
-match_a(struct eval *ev, const struct frame *fr, const struct spf_term *t)
+match_a(struct eval *ev, const struct frame *fr, const struct am_spf_term *t)
 {
 	const char *name = target_name(ev, fr, t->spec);
 	const struct am_dns_answer *a;
@@ -245,7 +245,7 @@ match_a(struct eval *ev, const struct frame *fr, const struct spf_term *t)
 }
 
 static enum match
-match_mx(struct eval *ev, const struct frame *fr, const struct spf_term *t)
+match_mx(struct eval *ev, const struct frame *fr, const struct am_spf_term *t)
 {
 	const char *name = target_name(ev, fr, t->spec);
 	const struct am_dns_answer *mx, *a;
@@ -298,7 +298,7 @@ client_ptr(struct eval *ev, unsigned depth)
 }
 
 static enum match
-match_ptr(struct eval *ev, const struct frame *fr, const struct spf_term *t)
+match_ptr(struct eval *ev, const struct frame *fr, const struct am_spf_term *t)
 {
 	const char *target = target_name(ev, fr, t->spec);
 	const struct am_dns_answer *ptr;
@@ -353,7 +353,7 @@ validated_name(void *arg)
 
 static enum match
 match_exists(struct eval *ev, const struct frame *fr,
-    const struct spf_term *t)
+    const struct am_spf_term *t)
 {
 	const char *name = target_name(ev, fr, t->spec);
 	const struct am_dns_answer *a;
@@ -371,7 +371,7 @@ match_exists(struct eval *ev, const struct frame *fr,
 
 static enum match
 match_include(struct eval *ev, const struct frame *fr,
-    const struct spf_term *t)
+    const struct am_spf_term *t)
 {
 	const char *name = target_name(ev, fr, t->spec);
 	struct frame inner;
@@ -399,35 +399,35 @@ match_include(struct eval *ev, const struct frame *fr,
 }
 
 static enum match
-match_term(struct eval *ev, const struct frame *fr, const struct spf_term *t)
+match_term(struct eval *ev, const struct frame *fr, const struct am_spf_term *t)
 {
 	switch (t->mech) {
-	case SPF_ALL:
+	case AM_SPF_MECH_ALL:
 		return MATCH;
-	case SPF_IP4:
-	case SPF_IP6:
+	case AM_SPF_MECH_IP4:
+	case AM_SPF_MECH_IP6:
 		return am_ip_in_net(&ev->client, &t->net,
-			   t->mech == SPF_IP4 ? t->cidr4 : t->cidr6) ?
+			   t->mech == AM_SPF_MECH_IP4 ? t->cidr4 : t->cidr6) ?
 		    MATCH : NOMATCH;
-	case SPF_A:
+	case AM_SPF_MECH_A:
 		return match_a(ev, fr, t);
-	case SPF_MX:
+	case AM_SPF_MECH_MX:
 		return match_mx(ev, fr, t);
-	case SPF_PTR:
+	case AM_SPF_MECH_PTR:
 		return match_ptr(ev, fr, t);
-	case SPF_EXISTS:
+	case AM_SPF_MECH_EXISTS:
 		return match_exists(ev, fr, t);
-	case SPF_INCLUDE:
+	case AM_SPF_MECH_INCLUDE:
 		return match_include(ev, fr, t);
 	}
 	return NOMATCH;
 }
 
 static bool
-counts_as_lookup(enum spf_mech mech)
+counts_as_lookup(enum am_spf_mech mech)
 {
-	return mech == SPF_INCLUDE || mech == SPF_A || mech == SPF_MX ||
-	    mech == SPF_PTR || mech == SPF_EXISTS;
+	return mech == AM_SPF_MECH_INCLUDE || mech == AM_SPF_MECH_A || mech == AM_SPF_MECH_MX ||
+	    mech == AM_SPF_MECH_PTR || mech == AM_SPF_MECH_EXISTS;
 }
 
 static enum am_result
@@ -460,7 +460,7 @@ find_record(struct eval *ev, const struct frame *fr, size_t *len)
 		return NULL;
 	}
 	for (i = 0; i < a->count; i++) {
-		if (!spf_record_is_spf(a->rr[i].text, a->rr[i].len))
+		if (!am_spf_record_is_spf(a->rr[i].text, a->rr[i].len))
 			continue;
 		if (found != NULL) {
 			stop(ev, AM_RESULT_PERMERROR, "more than one SPF record "
@@ -479,8 +479,8 @@ find_record(struct eval *ev, const struct frame *fr, size_t *len)
 }
 
 static enum am_result
-decided(struct eval *ev, struct frame *fr, const struct spf_record *rec,
-    const struct spf_term *t)
+decided(struct eval *ev, struct frame *fr, const struct am_spf_record *rec,
+    const struct am_spf_term *t)
 {
 	enum am_result r = qualifier_result(t->qualifier);
 
@@ -496,7 +496,7 @@ decided(struct eval *ev, struct frame *fr, const struct spf_record *rec,
 }
 
 static enum am_result
-redirect(struct eval *ev, struct frame *fr, const struct spf_record *rec)
+redirect(struct eval *ev, struct frame *fr, const struct am_spf_record *rec)
 {
 	const char *name;
 	enum am_result r;
@@ -523,7 +523,7 @@ redirect(struct eval *ev, struct frame *fr, const struct spf_record *rec)
 static enum am_result
 check_host(struct eval *ev, const char *domain, struct frame *fr)
 {
-	struct spf_record rec;
+	struct am_spf_record rec;
 	const char *txt, *why;
 	enum match m;
 	size_t len, i;
@@ -538,13 +538,13 @@ check_host(struct eval *ev, const char *domain, struct frame *fr)
 	}
 	if ((txt = find_record(ev, fr, &len)) == NULL)
 		return ev->error;
-	if (!spf_record_parse(ev->arena, txt, len, &rec, &why)) {
+	if (!am_spf_record_parse(ev->arena, txt, len, &rec, &why)) {
 		stop(ev, AM_RESULT_PERMERROR, "syntax error in the SPF record "
 		    "of %s: %s", domain, why);
 		return AM_RESULT_PERMERROR;
 	}
 	for (i = 0; i < rec.nterms; i++) {
-		const struct spf_term *t = &rec.terms[i];
+		const struct am_spf_term *t = &rec.terms[i];
 
 		if (counts_as_lookup(t->mech)) {
 			if (++ev->lookups > SPF_TERM_LIMIT) {
@@ -573,7 +573,7 @@ check_host(struct eval *ev, const char *domain, struct frame *fr)
 static const char *
 explanation(struct eval *ev, const struct frame *fr)
 {
-	struct spf_macro_env env;
+	struct am_spf_macro_env env;
 	const struct am_dns_answer *a;
 	struct frame at = *fr;
 	struct am_buf out;
@@ -589,9 +589,9 @@ explanation(struct eval *ev, const struct frame *fr)
 		return NULL;
 	macro_env(ev, fr->exp_domain, &env);
 	am_buf_init(&out, SPF_EXPLAIN_MAX);
-	if (spf_macro_valid(a->rr[0].text, a->rr[0].len, SPF_MACRO_EXPLAIN,
+	if (am_spf_macro_valid(a->rr[0].text, a->rr[0].len, AM_SPF_MACRO_EXPLAIN,
 		&why) &&
-	    spf_macro_expand(a->rr[0].text, a->rr[0].len, SPF_MACRO_EXPLAIN,
+	    am_spf_macro_expand(a->rr[0].text, a->rr[0].len, AM_SPF_MACRO_EXPLAIN,
 		&env, &out, &why))
 		text = am_arena_strdup(ev->arena, am_buf_str(&out));
 	am_buf_release(&out);

@@ -14,20 +14,20 @@
 #include "buf.h"
 #include "ip.h"
 
-enum spf_mech {
-	SPF_ALL,
-	SPF_INCLUDE,
-	SPF_A,
-	SPF_MX,
-	SPF_PTR,
-	SPF_IP4,
-	SPF_IP6,
-	SPF_EXISTS,
+enum am_spf_mech {
+	AM_SPF_MECH_ALL,
+	AM_SPF_MECH_INCLUDE,
+	AM_SPF_MECH_A,
+	AM_SPF_MECH_MX,
+	AM_SPF_MECH_PTR,
+	AM_SPF_MECH_IP4,
+	AM_SPF_MECH_IP6,
+	AM_SPF_MECH_EXISTS,
 };
 
-struct spf_term {
+struct am_spf_term {
 	char qualifier;	  /* '+', '-', '~' or '?' */
-	enum spf_mech mech;
+	enum am_spf_mech mech;
 	const char *spec; /* domain-spec, NUL-terminated; NULL if absent */
 	unsigned cidr4;	  /* a, mx, ip4: prefix length (32 if absent) */
 	unsigned cidr6;	  /* a, mx, ip6: prefix length (128 if absent) */
@@ -35,46 +35,46 @@ struct spf_term {
 	const char *text; /* the term as written, for reasons and traces */
 };
 
-struct spf_record {
-	struct spf_term *terms;
+struct am_spf_record {
+	struct am_spf_term *terms;
 	size_t nterms;
 	const char *redirect; /* domain-spec, or NULL */
 	const char *exp;      /* domain-spec, or NULL */
 };
 
 /* The longest record text accepted (several 255-byte strings joined). */
-#define SPF_RECORD_MAX 4096
+#define AM_SPF_RECORD_MAX 4096
 
 /*
  * True when len bytes at txt begin with the version section "v=spf1"
  * followed by a space or the end (RFC 7208 4.5).
  */
-bool spf_record_is_spf(const char *txt, size_t len);
+bool am_spf_record_is_spf(const char *txt, size_t len);
 
 /*
- * Parses a record selected by spf_record_is_spf() (RFC 7208 4.6, 5, 6,
+ * Parses a record selected by am_spf_record_is_spf() (RFC 7208 4.6, 5, 6,
  * 7.1).  Any syntax error anywhere fails the whole record: returns false
  * with *why describing the first one.  Strings come from arena.
  */
-bool spf_record_parse(struct am_arena *arena, const char *txt, size_t len,
-    struct spf_record *out, const char **why);
+bool am_spf_record_parse(struct am_arena *arena, const char *txt, size_t len,
+    struct am_spf_record *out, const char **why);
 
 /* Where a macro-string appears: a domain-spec, or explanation text (which
  * also admits spaces and the c, r and t macros). */
-enum spf_macro_use {
-	SPF_MACRO_DOMAIN,
-	SPF_MACRO_EXPLAIN,
+enum am_spf_macro_use {
+	AM_SPF_MACRO_DOMAIN,
+	AM_SPF_MACRO_EXPLAIN,
 };
 
 /* Checks macro-string syntax (RFC 7208 7.1); false with *why if bad. */
-bool spf_macro_valid(const char *s, size_t len, enum spf_macro_use use,
+bool am_spf_macro_valid(const char *s, size_t len, enum am_spf_macro_use use,
     const char **why);
 
 /* True when a domain-spec ends with a valid domain-end (7.1): a top label
  * that is not all-numeric, or a macro-expand. */
-bool spf_domain_end_valid(const char *s, size_t len);
+bool am_spf_domain_end_valid(const char *s, size_t len);
 
-struct spf_macro_env {
+struct am_spf_macro_env {
 	const char *sender; /* s */
 	const char *local;  /* l */
 	const char *sender_domain; /* o */
@@ -94,7 +94,7 @@ struct spf_macro_env {
  * false when the expansion cannot be made (the %{p} lookup hit a limit, or
  * the output grew past its bound) with *why set.
  */
-bool spf_macro_expand(const char *s, size_t len, enum spf_macro_use use,
-    const struct spf_macro_env *env, struct am_buf *out, const char **why);
+bool am_spf_macro_expand(const char *s, size_t len, enum am_spf_macro_use use,
+    const struct am_spf_macro_env *env, struct am_buf *out, const char **why);
 
 #endif

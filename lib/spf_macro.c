@@ -29,14 +29,14 @@ struct macro {
 };
 
 static bool
-is_letter(char c, enum spf_macro_use use)
+is_letter(char c, enum am_spf_macro_use use)
 {
 	if (c >= 'A' && c <= 'Z')
 		c = (char)(c - 'A' + 'a');
 	if (strchr("slodiphv", c) != NULL)
 		return true;
 	/* RFC 7208 7.1: c, r and t are for explanation strings only. */
-	return use == SPF_MACRO_EXPLAIN && strchr("crt", c) != NULL;
+	return use == AM_SPF_MACRO_EXPLAIN && strchr("crt", c) != NULL;
 }
 
 /*
@@ -44,7 +44,7 @@ is_letter(char c, enum spf_macro_use use)
  * in *m and returns the index after "}", otherwise 0 with *why set.
  */
 static size_t
-parse_expand(const char *s, size_t len, size_t i, enum spf_macro_use use,
+parse_expand(const char *s, size_t len, size_t i, enum am_spf_macro_use use,
     struct macro *m, const char **why)
 {
 	size_t nd = 0;
@@ -88,7 +88,7 @@ parse_expand(const char *s, size_t len, size_t i, enum spf_macro_use use,
  * expansion when out != NULL.  Sets *last_was_expand for domain-end.
  */
 static bool
-walk(const char *s, size_t len, enum spf_macro_use use,
+walk(const char *s, size_t len, enum am_spf_macro_use use,
     bool *last_was_expand, const char **why,
     bool (*expand)(const struct macro *, void *), void *arg,
     struct am_buf *out)
@@ -132,7 +132,7 @@ walk(const char *s, size_t len, enum spf_macro_use use,
 				return false;
 			}
 		}
-		if (c == ' ' && use == SPF_MACRO_EXPLAIN) {
+		if (c == ' ' && use == AM_SPF_MACRO_EXPLAIN) {
 			/* explain-string admits spaces between macro-strings */
 		} else if (c < 0x21 || c > 0x7e) {
 			*why = c > 0x7e ? "non-ASCII character" :
@@ -148,7 +148,7 @@ walk(const char *s, size_t len, enum spf_macro_use use,
 }
 
 bool
-spf_macro_valid(const char *s, size_t len, enum spf_macro_use use,
+am_spf_macro_valid(const char *s, size_t len, enum am_spf_macro_use use,
     const char **why)
 {
 	bool last;
@@ -164,13 +164,13 @@ alnum(char c)
 }
 
 bool
-spf_domain_end_valid(const char *s, size_t len)
+am_spf_domain_end_valid(const char *s, size_t len)
 {
 	const char *why, *top;
 	bool last_expand, alpha = false;
 	size_t tlen, i;
 
-	if (!walk(s, len, SPF_MACRO_DOMAIN, &last_expand, &why, NULL, NULL,
+	if (!walk(s, len, AM_SPF_MACRO_DOMAIN, &last_expand, &why, NULL, NULL,
 		NULL))
 		return false;
 	if (last_expand)
@@ -199,13 +199,13 @@ spf_domain_end_valid(const char *s, size_t len)
 }
 
 struct expand_state {
-	const struct spf_macro_env *env;
+	const struct am_spf_macro_env *env;
 	struct am_buf *out;
 };
 
 /* Writes the raw value of a macro letter into val. */
 static bool
-letter_value(const struct spf_macro_env *env, char letter, struct am_buf *val)
+letter_value(const struct am_spf_macro_env *env, char letter, struct am_buf *val)
 {
 	/* Upper-case nibbles: the OpenSPF suite (v-macro-ip6) expects them in
 	 * explanations; RFC 7208 7.4's example is lower case, and DNS
@@ -345,8 +345,8 @@ expand_one(const struct macro *m, void *arg)
 }
 
 bool
-spf_macro_expand(const char *s, size_t len, enum spf_macro_use use,
-    const struct spf_macro_env *env, struct am_buf *out, const char **why)
+am_spf_macro_expand(const char *s, size_t len, enum am_spf_macro_use use,
+    const struct am_spf_macro_env *env, struct am_buf *out, const char **why)
 {
 	struct expand_state st = {env, out};
 	bool last;

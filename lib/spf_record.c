@@ -14,7 +14,7 @@
 #include "spf_internal.h"
 
 bool
-spf_record_is_spf(const char *txt, size_t len)
+am_spf_record_is_spf(const char *txt, size_t len)
 {
 	return len >= 6 && strncasecmp(txt, "v=spf1", 6) == 0 &&
 	    (len == 6 || txt[6] == ' ');
@@ -39,9 +39,9 @@ domain_spec_valid(const char *s, size_t len, const char **why)
 		*why = "empty domain-spec";
 		return false;
 	}
-	if (!spf_macro_valid(s, len, SPF_MACRO_DOMAIN, why))
+	if (!am_spf_macro_valid(s, len, AM_SPF_MACRO_DOMAIN, why))
 		return false;
-	if (!spf_domain_end_valid(s, len)) {
+	if (!am_spf_domain_end_valid(s, len)) {
 		*why = "domain-spec does not end in a valid top label";
 		return false;
 	}
@@ -89,7 +89,7 @@ trailing_slash_number(const char *s, size_t len)
  * *len (RFC 7208 5.6: [ "/" ip4-cidr ] [ "//" ip6-cidr ]).
  */
 static bool
-strip_dual_cidr(const char *s, size_t *len, struct spf_term *t,
+strip_dual_cidr(const char *s, size_t *len, struct am_spf_term *t,
     const char **why)
 {
 	size_t n;
@@ -114,11 +114,11 @@ strip_dual_cidr(const char *s, size_t *len, struct spf_term *t,
 }
 
 static bool
-parse_ip(const char *s, size_t len, struct spf_term *t, const char **why)
+parse_ip(const char *s, size_t len, struct am_spf_term *t, const char **why)
 {
 	char text[64];
 	size_t n = trailing_slash_number(s, len), alen = len - n;
-	bool v4 = t->mech == SPF_IP4;
+	bool v4 = t->mech == AM_SPF_MECH_IP4;
 
 	if (n > 0 && !cidr_value(s + alen + 1, n - 1, v4 ? 32 : 128,
 			 v4 ? &t->cidr4 : &t->cidr6)) {
@@ -144,16 +144,16 @@ parse_ip(const char *s, size_t len, struct spf_term *t, const char **why)
 
 static const struct {
 	const char *name;
-	enum spf_mech mech;
+	enum am_spf_mech mech;
 } mechanisms[] = {
-	{"all", SPF_ALL}, {"include", SPF_INCLUDE}, {"a", SPF_A},
-	{"mx", SPF_MX}, {"ptr", SPF_PTR}, {"ip4", SPF_IP4}, {"ip6", SPF_IP6},
-	{"exists", SPF_EXISTS},
+	{"all", AM_SPF_MECH_ALL}, {"include", AM_SPF_MECH_INCLUDE}, {"a", AM_SPF_MECH_A},
+	{"mx", AM_SPF_MECH_MX}, {"ptr", AM_SPF_MECH_PTR}, {"ip4", AM_SPF_MECH_IP4}, {"ip6", AM_SPF_MECH_IP6},
+	{"exists", AM_SPF_MECH_EXISTS},
 };
 
 static bool
 parse_directive(struct am_arena *arena, const char *s, size_t len,
-    struct spf_term *t, const char **why)
+    struct am_spf_term *t, const char **why)
 {
 	const char *arg;
 	size_t i = 0, nlen, alen, k;
@@ -184,30 +184,30 @@ parse_directive(struct am_arena *arena, const char *s, size_t len,
 	t->cidr4 = 32;
 	t->cidr6 = 128;
 	switch (t->mech) {
-	case SPF_ALL:
+	case AM_SPF_MECH_ALL:
 		if (alen != 0) {
 			*why = "\"all\" takes no argument";
 			return false;
 		}
 		return true;
-	case SPF_IP4:
-	case SPF_IP6:
+	case AM_SPF_MECH_IP4:
+	case AM_SPF_MECH_IP6:
 		if (alen < 2 || arg[0] != ':') {
 			*why = "ip4/ip6 need \":\" and a network";
 			return false;
 		}
 		return parse_ip(arg + 1, alen - 1, t, why);
-	case SPF_A:
-	case SPF_MX:
+	case AM_SPF_MECH_A:
+	case AM_SPF_MECH_MX:
 		if (!strip_dual_cidr(arg, &alen, t, why))
 			return false;
 		/* FALLTHROUGH */
-	case SPF_PTR:
+	case AM_SPF_MECH_PTR:
 		if (alen == 0)
 			return true;
 		/* FALLTHROUGH */
-	case SPF_INCLUDE:
-	case SPF_EXISTS:
+	case AM_SPF_MECH_INCLUDE:
+	case AM_SPF_MECH_EXISTS:
 		if (alen == 0 || arg[0] != ':') {
 			*why = alen == 0 ? "mechanism needs \":\" and a "
 					   "domain-spec" :
@@ -247,7 +247,7 @@ modifier_eq(const char *s, size_t len)
 
 static bool
 parse_modifier(struct am_arena *arena, const char *s, size_t len, size_t eq,
-    struct spf_record *rec, const char **why)
+    struct am_spf_record *rec, const char **why)
 {
 	const char *val = s + eq + 1, **slot = NULL;
 	size_t vlen = len - eq - 1;
@@ -259,7 +259,7 @@ parse_modifier(struct am_arena *arena, const char *s, size_t len, size_t eq,
 	if (slot == NULL)
 		/* RFC 7208 6: unknown modifiers are ignored, but their
 		 * values must still be valid macro-strings. */
-		return spf_macro_valid(val, vlen, SPF_MACRO_DOMAIN, why);
+		return am_spf_macro_valid(val, vlen, AM_SPF_MACRO_DOMAIN, why);
 	if (*slot != NULL) {
 		*why = slot == &rec->redirect ? "more than one redirect" :
 						"more than one exp";
@@ -275,13 +275,13 @@ parse_modifier(struct am_arena *arena, const char *s, size_t len, size_t eq,
 }
 
 bool
-spf_record_parse(struct am_arena *arena, const char *txt, size_t len,
-    struct spf_record *out, const char **why)
+am_spf_record_parse(struct am_arena *arena, const char *txt, size_t len,
+    struct am_spf_record *out, const char **why)
 {
 	size_t i, start, n = 0, cap = 0, eq;
 
 	memset(out, 0, sizeof(*out));
-	if (len > SPF_RECORD_MAX) {
+	if (len > AM_SPF_RECORD_MAX) {
 		*why = "record too long";
 		return false;
 	}

@@ -1,13 +1,55 @@
 /*
- * verdict.h - the end of a message: Author Domains from the From field,
- * DMARC for each, local policy, and the Authentication-Results header.
+ * verdict.h - the end of a message: what its evaluation found (struct
+ * am_verdict, what am_msg_finish() returns and every consumer of a
+ * verdict reads), and how it is reached: Author Domains from the From
+ * field, DMARC for each, local policy, the Authentication-Results header
+ * and the log line.
  */
 #ifndef AM_VERDICT_H
 #define AM_VERDICT_H
 
 #include <stdbool.h>
 
+#include "dkim.h"
+#include "iprev.h"
 #include "message.h"
+#include "policy.h"
+#include "spf.h"
+#include "trace.h"
+
+/* What a message's evaluation found, and what to do. */
+struct am_verdict {
+	bool spf_done; /* false: no client address, SPF not evaluated */
+	struct am_spf_outcome spf;
+	bool dkim_done; /* false: DKIM not configured */
+	struct am_dkim_result dkim;
+	bool iprev_done;
+	struct am_iprev_outcome iprev;
+	struct am_author *authors; /* one per Author Domain evaluated */
+	size_t nauthors;
+	enum am_from_problem from;
+	const char *from_why; /* what was wrong with From, or NULL */
+	const char *header_problem; /* "2 Date header fields", or NULL */
+	struct am_decision decision;
+	const char *label; /* for a verdict header: "reject-avoided; dmarc=fail;
+			      reason=list" */
+	const char *authres; /* the Authentication-Results value we add */
+	const char *summary; /* one escaped line for the log */
+	/* Incoming Authentication-Results fields claiming our authserv-id:
+	 * their 1-based positions among the message's A-R fields, as
+	 * libmilter's header-change call counts them. */
+	const unsigned *forged;
+	size_t nforged;
+	/* Incoming fields named like our verdict header (ctx->verdict_header),
+	 * 1-based among the fields of that name: removed too. */
+	const unsigned *stale_verdicts;
+	size_t nstale_verdicts;
+	bool forged_overflow; /* one could not be remembered (no memory) */
+	const struct am_trace *trace; /* NULL unless enabled */
+	size_t header_bytes, body_bytes;
+	bool headers_truncated; /* more header bytes than we keep */
+	const char *auth_user;	/* SASL login, or NULL */
+};
 
 /*
  * Finds the Author Domains in the From fields among headers (RFC 9989

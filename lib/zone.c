@@ -61,12 +61,6 @@ am_zone_free(struct am_zone *zone)
 	free(zone);
 }
 
-size_t
-am_zone_size(const struct am_zone *zone)
-{
-	return zone->n;
-}
-
 static char *
 lower_name(const char *name)
 {

@@ -70,9 +70,6 @@ bool am_zone_add_target(struct am_zone *zone, const char *name,
 bool am_zone_add_fault(struct am_zone *zone, const char *name,
     unsigned type, enum am_zone_fault fault);
 
-/* Number of records and faults held. */
-size_t am_zone_size(const struct am_zone *zone);
-
 /* The answer to (name, type), copied into arena. */
 void am_zone_answer(const struct am_zone *zone, const char *name,
     enum am_dns_type type, struct am_arena *arena, struct am_dns_answer *out);

@@ -20,10 +20,10 @@
 #include <string.h>
 
 #include "callbacks.h"
+#include "eom.h"
 #include "log.h"
 #include "message.h"
 #include "metrics.h"
-#include "reply.h"
 #include "runtime.h"
 #include "verdict.h"
 
@@ -144,7 +144,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 		am_ip_format(&ip, s->client);
 	else
 		snprintf(s->client, sizeof(s->client), "unknown");
-	if ((s->conn = am_conn_new(&s->rt->ctx, have_ip ? &ip : NULL,
+	if ((s->conn = am_conn_new(s->rt->ctx, have_ip ? &ip : NULL,
 		 hostname)) == NULL) {
 		log_msg(AM_LOG_ERR, "out of memory for a connection from %s",
 		    s->client);
@@ -237,26 +237,12 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return carry_on(s, SMFIP_NR_BODY);
 }
 
-static void
-log_verdict(const struct session *s, const struct am_verdict *v, sfsistat r)
-{
-	const char *qid = s->qid[0] != '\0' ? s->qid : "NOQUEUE";
-	const struct am_trace_line *l;
-
-	log_msg(AM_LOG_INFO, "%s: %s%s", qid, v->summary,
-	    r == SMFIS_TEMPFAIL && v->decision.action != AM_ACTION_TEMPFAIL ?
-	    " (deferred: the MTA refused a header change)" : "");
-	for (l = v->trace != NULL ? v->trace->head : NULL; l != NULL;
-	     l = l->next)
-		log_msg(AM_LOG_DEBUG, "%s: %s %*s%s", qid, l->method,
-		    (int)l->depth * 2, "", l->text);
-}
-
 static sfsistat
 cb_eom(SMFICTX *ctx)
 {
 	struct session *s = session(ctx);
 	const struct am_verdict *v;
+	struct eom e;
 	const char *qid;
 	sfsistat r;
 
@@ -273,9 +259,10 @@ cb_eom(SMFICTX *ctx)
 		end_message(s);
 		return SMFIS_TEMPFAIL;
 	}
-	r = reply_apply(ctx, s->rt, v, s->leadspc);
-	metrics_verdict(v, r == SMFIS_TEMPFAIL);
-	log_verdict(s, v, r);
+	e = (struct eom){.ctx = ctx, .rt = s->rt, .v = v, .qid = s->qid[0] !=
+	    '\0' ? s->qid : "NOQUEUE", .client = s->client,
+	    .leadspc = s->leadspc};
+	r = eom_run(&e);
 	end_message(s);
 	return r;
 }

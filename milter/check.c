@@ -26,12 +26,11 @@
 
 #include "config.h"
 #include "ctx.h"
-#include "dkim.h"
-#include "dns.h"
 #include "eml.h"
 #include "ip.h"
 #include "json.h"
 #include "message.h"
+#include "verdict.h"
 #include "zone.h"
 
 enum {
@@ -173,6 +172,12 @@ parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/*
+ * The resolver the command line asks for: a zone file, or the
+ * configuration's resolver with options overridden.  NULL with *code 0
+ * when nothing is overridden (am_ctx_new() builds the configuration's
+ * own), NULL with *code set on an error.
+ */
 static struct am_dns *
 make_resolver(const struct options *o, const struct am_config *cfg,
     int *code)
@@ -182,6 +187,7 @@ make_resolver(const struct options *o, const struct am_config *cfg,
 	struct am_dns *dns;
 	char err[512];
 
+	*code = 0;
 	if (o->zone != NULL) {
 		if ((zone = am_zone_new()) == NULL) {
 			*code = EXIT_SOFTWARE;
@@ -198,11 +204,12 @@ make_resolver(const struct options *o, const struct am_config *cfg,
 			*code = EXIT_SOFTWARE;
 		return dns;
 	}
+	if (o->nresolvers == 0 && o->trust_anchor == NULL &&
+	    o->timeout == 0 && !o->special_names)
+		return NULL;
 	/* The command line wins over the configuration's [dns]. */
-	if (cfg != NULL && o->nresolvers == 0 && o->trust_anchor == NULL)
-		am_config_dns_options(cfg, &dopt);
-	else {
-		memset(&dopt, 0, sizeof(dopt));
+	am_config_dns_options(cfg, &dopt);
+	if (o->nresolvers > 0 || o->trust_anchor != NULL) {
 		dopt.forwarders = o->resolvers;
 		dopt.nforwarders = o->nresolvers;
 		dopt.dnssec = o->trust_anchor != NULL;
@@ -525,13 +532,9 @@ wall_clock(void *arg)
 
 /* Everything one run needs; torn down by teardown(). */
 struct run {
-	struct am_config *cfg;
-	struct am_dns *dns;
-	struct am_dkim_lib *dkim;
-	struct am_ctx ctx;
+	struct am_ctx *ctx;
 	struct am_conn *conn;
 	struct am_msg *msg;
-	char host[256];
 };
 
 static void
@@ -539,48 +542,45 @@ teardown(struct run *r)
 {
 	am_msg_free(r->msg);
 	am_conn_free(r->conn);
-	am_dkim_lib_free(r->dkim);
-	am_dns_free(r->dns);
-	am_config_free(r->cfg);
+	am_ctx_free(r->ctx);
 }
 
-/* Builds the context and an empty message; 0 or an exit code. */
+/*
+ * Builds the context as the daemon does (am_ctx_new(), from --config or
+ * the defaults) and an empty message; 0 or an exit code.
+ */
 static int
 setup(const struct options *o, const struct am_ip *client, struct run *r)
 {
-	struct am_dkim_options dkopt;
-	char err[512];
+	struct am_ctx_env env = {.clock = wall_clock};
+	struct am_config *cfg;
+	char err[512], host[256];
 	int code = 0;
 
-	if (o->config != NULL &&
-	    (r->cfg = am_config_load(o->config, err, sizeof(err))) == NULL) {
+	cfg = o->config != NULL ? am_config_load(o->config, err, sizeof(err)) :
+				  am_config_defaults();
+	if (cfg == NULL) {
+		if (o->config == NULL)
+			return EXIT_SOFTWARE;
 		fprintf(stderr, "authmilter-check: %s\n", err);
 		return access(o->config, R_OK) == 0 ? EXIT_DATAERR :
 						      EXIT_NOINPUT;
 	}
-	if ((r->dns = make_resolver(o, r->cfg, &code)) == NULL)
+	if ((env.dns = make_resolver(o, cfg, &code)) == NULL && code != 0) {
+		am_config_free(cfg);
 		return code;
-	memset(&dkopt, 0, sizeof(dkopt));
-	if (r->cfg != NULL)
-		am_config_dkim_options(r->cfg, &dkopt);
-	if ((r->dkim = am_dkim_lib_new(&dkopt, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "authmilter-check: DKIM: %s\n", err);
-		return EXIT_SOFTWARE;
 	}
-	if (gethostname(r->host, sizeof(r->host)) != 0)
-		snprintf(r->host, sizeof(r->host), "localhost");
-	r->host[sizeof(r->host) - 1] = '\0';
-	am_ctx_init(&r->ctx, r->dns);
-	if (r->cfg != NULL)
-		am_config_apply(r->cfg, r->host, &r->ctx);
-	r->ctx.dkim = r->dkim;
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	env.host = host;
+	if ((r->ctx = am_ctx_new(cfg, &env, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "authmilter-check: %s\n", err);
+		return o->config != NULL ? EXIT_DATAERR : EXIT_SOFTWARE;
+	}
 	if (o->authserv_id != NULL)
-		r->ctx.authserv_id = o->authserv_id;
-	else if (r->cfg == NULL)
-		r->ctx.authserv_id = r->host;
-	r->ctx.receiver = r->host;
-	r->ctx.clock = wall_clock;
-	if ((r->conn = am_conn_new(&r->ctx, client, NULL)) == NULL ||
+		r->ctx->authserv_id = o->authserv_id;
+	if ((r->conn = am_conn_new(r->ctx, client, NULL)) == NULL ||
 	    (r->msg = am_msg_new(r->conn, true)) == NULL)
 		return EXIT_SOFTWARE;
 	if (o->helo != NULL)

@@ -124,11 +124,16 @@ log_msg(enum am_log_level level, const char *fmt, ...)
 }
 
 void
-log_for_lib(void *arg, enum am_log_level level, const char *msg)
+log_eom(struct eom *e)
 {
-	char line[2048];
+	const struct am_verdict *v = e->v;
+	const struct am_trace_line *l;
 
-	(void)arg;
-	snprintf(line, sizeof(line), "%s", msg);
-	emit(level, line);
+	log_msg(AM_LOG_INFO, "%s: %s%s", e->qid, v->summary,
+	    e->header_refused ? " (deferred: the MTA refused a header change)" :
+				"");
+	for (l = v->trace != NULL ? v->trace->head : NULL; l != NULL;
+	     l = l->next)
+		log_msg(AM_LOG_DEBUG, "%s: %s %*s%s", e->qid, l->method,
+		    (int)l->depth * 2, "", l->text);
 }

@@ -7,7 +7,8 @@
 
 #include <stdbool.h>
 
-#include "ctx.h"
+#include "config.h"
+#include "eom.h"
 
 /* Starts logging; facility is a syslog facility name ("mail").  To
  * syslog, lines go to standard error as well until log_detached(). */
@@ -22,7 +23,8 @@ void log_set_level(enum am_log_level level);
 void log_msg(enum am_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The logger handed to lib/ through struct am_ctx. */
-void log_for_lib(void *arg, enum am_log_level level, const char *msg);
+/* The line of a message's verdict, and at debug level every step of
+ * its evaluation, as a consumer of the end of a message (eom.h). */
+void log_eom(struct eom *e);
 
 #endif

@@ -505,7 +505,7 @@ start(const struct options *o, struct am_config *cfg)
 		return EX_OSERR;
 	}
 	log_msg(AM_LOG_NOTICE, "authmilter %s listening on %s (authserv-id %s)",
-	    PACKAGE_VERSION, sock, rt->ctx.authserv_id);
+	    PACKAGE_VERSION, sock, rt->ctx->authserv_id);
 	if (rt->cfg->status_listen[0] != '\0')
 		log_msg(AM_LOG_NOTICE, "status endpoint on %s: /health, /metrics",
 		    rt->cfg->status_listen);

@@ -54,11 +54,13 @@ metrics_start(void)
 }
 
 void
-metrics_verdict(const struct am_verdict *v, bool deferred)
+metrics_eom(struct eom *e)
 {
+	const struct am_verdict *v = e->v;
 	size_t i;
 
-	count(&messages[deferred ? AM_ACTION_TEMPFAIL : v->decision.action]);
+	count(&messages[e->status == SMFIS_TEMPFAIL ? AM_ACTION_TEMPFAIL :
+						      v->decision.action]);
 	if (v->spf_done)
 		count(&spf[v->spf.result]);
 	for (i = 0; v->dkim_done && i < v->dkim.count; i++)

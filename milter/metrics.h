@@ -9,14 +9,15 @@
 #include <stdbool.h>
 
 #include "buf.h"
-#include "message.h"
+#include "eom.h"
 
 /* Notes the start time; called once, before the threads start. */
 void metrics_start(void);
 
-/* Counts a message's verdict and results.  deferred: the MTA was told
- * to try again (a temperror, or a header change the MTA refused). */
-void metrics_verdict(const struct am_verdict *v, bool deferred);
+/* Counts a message's verdict and results, as a consumer of the end of
+ * a message (eom.h): a deferred message (a temperror, or a header
+ * change the MTA refused) counts as tempfail. */
+void metrics_eom(struct eom *e);
 
 /* Counts a message deferred because it could not be evaluated. */
 void metrics_failed(void);

@@ -1,8 +1,8 @@
 /*
  * reply.c - carrying out a verdict through libmilter (see reply.h).
  *
- * Every decision was made in lib/ (policy.c); this file only translates
- * it.
+ * Every decision was made in lib/ (policy.c), the decisive domain
+ * included; this file only translates it.
  */
 #include "autoconfig.h"
 
@@ -13,17 +13,11 @@
 #include "log.h"
 #include "reply.h"
 
-/* The Author Domain the action is about, for the reply's %s. */
+/* The Author Domain the decision is about, for a reply's %s. */
 static const char *
 decisive_domain(const struct am_verdict *v)
 {
-	size_t i;
-
-	for (i = 0; i < v->nauthors; i++)
-		if (v->authors[i].action == v->decision.action)
-			return v->authors[i].dmarc.author_domain;
-	return v->nauthors > 0 ? v->authors[0].dmarc.author_domain :
-				 "the sender";
+	return v->decision.domain != NULL ? v->decision.domain : "the sender";
 }
 
 /*
@@ -59,21 +53,21 @@ set_reply(SMFICTX *ctx, const char *reply, const char *domain,
 }
 
 static sfsistat
-quarantine(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v,
-    bool leadspc)
+quarantine(SMFICTX *ctx, const struct am_config *cfg,
+    const struct am_verdict *v, bool leadspc)
 {
 	char why[256];
 
 	/* The rule, not "DMARC": a pin or a header rule quarantines too. */
 	snprintf(why, sizeof(why), "%s%s, From %s", leadspc ? " " : "",
 	    v->decision.rule, decisive_domain(v));
-	switch (rt->cfg->quarantine) {
+	switch (cfg->quarantine) {
 	case AM_QUARANTINE_HOLD:
 		if (smfi_quarantine(ctx, why + (leadspc ? 1 : 0)) != MI_SUCCESS)
 			return SMFIS_TEMPFAIL;
 		break;
 	case AM_QUARANTINE_HEADER:
-		if (smfi_addheader(ctx, rt->cfg->quarantine_header, why) !=
+		if (smfi_addheader(ctx, cfg->quarantine_header, why) !=
 		    MI_SUCCESS)
 			return SMFIS_TEMPFAIL;
 		break;
@@ -116,34 +110,52 @@ delete_fields(SMFICTX *ctx, const char *name, const unsigned *at, size_t n)
 	return true;
 }
 
-sfsistat
-reply_apply(SMFICTX *ctx, const struct runtime *rt, const struct am_verdict *v,
-    bool leadspc)
+void
+reply_headers(struct eom *e)
 {
-	const char *verdict = rt->ctx.verdict_header;
+	const struct am_verdict *v = e->v;
+	const char *verdict = e->rt->ctx->verdict_header;
 
 	/* A forged header that cannot be removed must not be delivered. */
 	if (v->forged_overflow ||
-	    !delete_fields(ctx, "Authentication-Results", v->forged,
+	    !delete_fields(e->ctx, "Authentication-Results", v->forged,
 		v->nforged) ||
-	    (verdict != NULL && !delete_fields(ctx, verdict,
-				    v->stale_verdicts, v->nstale_verdicts)))
-		return SMFIS_TEMPFAIL;
-	/* the verdict first, so that ours ends up on top of it */
-	if ((verdict != NULL && !insert_top(ctx, verdict, v->label, leadspc)) ||
-	    !insert_top(ctx, "Authentication-Results", v->authres, leadspc))
-		return SMFIS_TEMPFAIL;
+	    (verdict != NULL && !delete_fields(e->ctx, verdict,
+				    v->stale_verdicts, v->nstale_verdicts)) ||
+	    /* the verdict first, so that ours ends up on top of it */
+	    (verdict != NULL && !insert_top(e->ctx, verdict, v->label,
+				    e->leadspc)) ||
+	    !insert_top(e->ctx, "Authentication-Results", v->authres,
+		e->leadspc)) {
+		e->status = SMFIS_TEMPFAIL;
+		e->header_refused = true;
+	}
+}
+
+void
+reply_action(struct eom *e)
+{
+	const struct am_verdict *v = e->v;
+	const struct am_config *cfg = e->rt->cfg;
+
+	if (e->status == SMFIS_TEMPFAIL)
+		return;
 	switch (v->decision.action) {
 	case AM_ACTION_REJECT:
-		return set_reply(ctx, rt->cfg->reject_reply, decisive_domain(v),
-		    SMFIS_REJECT);
+		e->status = set_reply(e->ctx, cfg->reject_reply,
+		    decisive_domain(v), SMFIS_REJECT);
+		break;
 	case AM_ACTION_TEMPFAIL:
-		return set_reply(ctx, rt->cfg->temperror_reply,
+		e->status = set_reply(e->ctx, cfg->temperror_reply,
 		    decisive_domain(v), SMFIS_TEMPFAIL);
+		break;
 	case AM_ACTION_QUARANTINE:
-		return quarantine(ctx, rt, v, leadspc);
+		e->status = quarantine(e->ctx, cfg, v, e->leadspc);
+		if (e->status == SMFIS_TEMPFAIL)
+			e->header_refused = true;
+		break;
 	case AM_ACTION_ACCEPT:
+		e->status = SMFIS_ACCEPT;
 		break;
 	}
-	return SMFIS_ACCEPT;
 }

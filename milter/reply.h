@@ -1,21 +1,24 @@
 /*
- * reply.h - carrying out a verdict through libmilter: remove forged
- * Authentication-Results, insert ours at the top, then accept, hold,
- * reject or defer with the configured reply.
+ * reply.h - carrying out a verdict through libmilter: two consumers of
+ * the end of a message (eom.h).
  */
 #ifndef AM_MILTER_REPLY_H
 #define AM_MILTER_REPLY_H
 
-#include <libmilter/mfapi.h>
+#include "eom.h"
 
-#include "message.h"
-#include "runtime.h"
+/*
+ * Removes incoming Authentication-Results that claim our authserv-id
+ * and stale copies of our verdict header, then inserts ours at the top.
+ * A change the MTA refuses defers the message (status SMFIS_TEMPFAIL,
+ * header_refused): a forged header must not be delivered.  With leadspc
+ * the values we add carry their own leading space.
+ */
+void reply_headers(struct eom *e);
 
-/* Applies v to the message of ctx; returns the SMFIS_* for end of
- * message.  A failed libmilter call defers the message (nothing lost).
- * leadspc: SMFIP_HDR_LEADSPC was negotiated, so the values of headers we
- * add carry their own leading space. */
-sfsistat reply_apply(SMFICTX *ctx, const struct runtime *rt,
-    const struct am_verdict *v, bool leadspc);
+/* Answers the MTA as the verdict decided: accept, hold (or the
+ * configured quarantine), reject or defer with the configured reply.
+ * Does nothing once an earlier consumer deferred the message. */
+void reply_action(struct eom *e);
 
 #endif

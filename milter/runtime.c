@@ -28,46 +28,31 @@ wall_clock(void *arg)
 static void
 runtime_free(struct runtime *rt)
 {
-	am_dkim_lib_free(rt->dkim);
-	am_dns_free(rt->dns);
-	am_config_free(rt->cfg);
+	am_ctx_free(rt->ctx);
 	free(rt);
 }
 
 struct runtime *
 runtime_new(struct am_config *cfg, char *err, size_t errlen)
 {
-	struct am_dns_options dns;
-	struct am_dkim_options dk;
 	struct runtime *rt = calloc(1, sizeof(*rt));
-	char why[256];
+	struct am_ctx_env env = {.clock = wall_clock};
+	char host[256];
 
 	if (rt == NULL) {
 		snprintf(err, errlen, "out of memory");
 		am_config_free(cfg);
 		return NULL;
 	}
-	rt->cfg = cfg;
-	if (gethostname(rt->host, sizeof(rt->host)) != 0)
-		snprintf(rt->host, sizeof(rt->host), "localhost");
-	rt->host[sizeof(rt->host) - 1] = '\0';
-	am_config_dns_options(cfg, &dns);
-	if ((rt->dns = am_dns_new_unbound(&dns, why, sizeof(why))) == NULL) {
-		snprintf(err, errlen, "DNS: %s", why);
-		runtime_free(rt);
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	env.host = host;
+	if ((rt->ctx = am_ctx_new(cfg, &env, err, errlen)) == NULL) {
+		free(rt);
 		return NULL;
 	}
-	am_config_dkim_options(cfg, &dk);
-	if ((rt->dkim = am_dkim_lib_new(&dk, why, sizeof(why))) == NULL) {
-		snprintf(err, errlen, "DKIM: %s", why);
-		runtime_free(rt);
-		return NULL;
-	}
-	am_ctx_init(&rt->ctx, rt->dns);
-	am_config_apply(cfg, rt->host, &rt->ctx);
-	rt->ctx.dkim = rt->dkim;
-	rt->ctx.clock = wall_clock;
-	rt->ctx.log = log_for_lib;
+	rt->cfg = rt->ctx->cfg;
 	return rt;
 }
 

@@ -1,7 +1,7 @@
 /*
  * runtime.h - everything one configuration needs while mail flows: the
- * configuration, the resolver, the DKIM library and the evaluation
- * context built from them.
+ * evaluation context lib/ builds from it (am_ctx_new(): the
+ * configuration, its resolver and DKIM library), refcounted.
  *
  * The current runtime is a refcounted pointer, the daemon's one mutable
  * global besides the stop flag.  A connection takes a reference when it
@@ -16,16 +16,11 @@
 
 #include "config.h"
 #include "ctx.h"
-#include "dkim.h"
-#include "dns.h"
 
 struct runtime {
-	struct am_config *cfg;
-	struct am_dns *dns;
-	struct am_dkim_lib *dkim;
-	struct am_ctx ctx;
-	char host[256];
-	unsigned refs; /* under the runtime lock */
+	struct am_ctx *ctx;	     /* owned */
+	const struct am_config *cfg; /* ctx->cfg */
+	unsigned refs;		     /* under the runtime lock */
 };
 
 /* A runtime for cfg, which it takes over.  NULL with err set (cfg is

@@ -26,6 +26,7 @@
 #include "dkimsign.h"
 #include "eml.h"
 #include "message.h"
+#include "verdict.h"
 #include "zone.h"
 
 #define ROUNDS 3000

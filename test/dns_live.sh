@@ -7,7 +7,8 @@ set -u
 . "${top_srcdir:-.}/test/dnsserver.sh"
 
 check="${top_builddir:-.}/milter/authmilter-check"
-zones="${top_srcdir:-.}/test/data/dns"
+# absolute: the signing below runs in another directory
+zones=$(cd "${top_srcdir:-.}/test/data/dns" && pwd)
 tmp=$(mktemp -d)
 trap 'dns_stop; rm -rf "$tmp"' EXIT
 

@@ -3,6 +3,8 @@
 # no exit, no environment, no clock or randomness of its own (STYLE.md).
 set -u
 . "${top_srcdir:-.}/test/tap.sh"
+archive="$(pwd)/${top_builddir:-.}/lib/.libs/libauthmilter.a"
+case ${top_builddir:-.} in /*) archive="$top_builddir/lib/.libs/libauthmilter.a" ;; esac
 cd "${top_srcdir:-.}/lib" || exit 99
 
 forbid() {
@@ -29,4 +31,15 @@ forbid "uses no unbounded string functions" '\b(strcpy|strcat|sprintf|vsprintf|s
 # The one monotonic clock reading is the DNS wait bound.
 hits=$(grep -lE 'clock_gettime' ./*.c | grep -v '^./dns_unbound.c$')
 tap_is "lib/ reads CLOCK_MONOTONIC only for DNS timeouts" "$hits" ""
+
+# Every symbol lib/ exports carries am_: the library links beside
+# libopendkim (dkim_*), libunbound (ub_*) and libconfuse (cfg_*), and a
+# helper named like theirs would clash at link time.
+if [ -f "$archive" ] && command -v nm >/dev/null 2>&1; then
+	hits=$(nm -g --defined-only "$archive" |
+		awk 'NF == 3 && $3 !~ /^am_/ { print $3 }' | sort -u)
+	tap_is "lib/ exports only am_ symbols" "$hits" ""
+else
+	tap_skip "lib/ exports only am_ symbols" "no $archive or no nm"
+fi
 tap_done

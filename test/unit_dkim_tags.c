@@ -19,22 +19,22 @@ tags_of_a_wellformed_signature(void **state)
 	    "x=1700003600; l=42; h=from : to; z=future|tags;\r\n"
 	    " bh=AAAA=; b=QUJD\r\n REVG\n\tR0g=;";
 	struct am_arena *a = am_arena_new();
-	struct dkim_sigtags t;
+	struct am_dkim_sigtags t;
 
 	(void)state;
-	assert_true(dkim_sigtags_parse(v, sizeof(v) - 1, &t));
-	assert_string_equal(dkim_tag_copy(a, &t.tag[DKIM_TAG_D]),
+	assert_true(am_dkim_sigtags_parse(v, sizeof(v) - 1, &t));
+	assert_string_equal(am_dkim_tag_copy(a, &t.tag[AM_DKIM_TAG_D]),
 	    "Example.COM");
-	assert_string_equal(dkim_tag_copy(a, &t.tag[DKIM_TAG_S]), "sel-1_x");
-	assert_string_equal(dkim_tag_copy(a, &t.tag[DKIM_TAG_C]),
+	assert_string_equal(am_dkim_tag_copy(a, &t.tag[AM_DKIM_TAG_S]), "sel-1_x");
+	assert_string_equal(am_dkim_tag_copy(a, &t.tag[AM_DKIM_TAG_C]),
 	    "relaxed/simple");
-	assert_string_equal(dkim_tag_copy(a, &t.tag[DKIM_TAG_H]),
+	assert_string_equal(am_dkim_tag_copy(a, &t.tag[AM_DKIM_TAG_H]),
 	    "from : to");
-	assert_string_equal(dkim_tag_compact(a, &t.tag[DKIM_TAG_B]),
+	assert_string_equal(am_dkim_tag_compact(a, &t.tag[AM_DKIM_TAG_B]),
 	    "QUJDREVGR0g=");
-	assert_string_equal(dkim_tag_copy(a, &t.tag[DKIM_TAG_BH]), "AAAA=");
+	assert_string_equal(am_dkim_tag_copy(a, &t.tag[AM_DKIM_TAG_BH]), "AAAA=");
 	assert_true(t.t == 1700000000 && t.x == 1700003600 && t.l == 42);
-	assert_null(dkim_tag_copy(a, &(struct dkim_tagval){NULL, 0}));
+	assert_null(am_dkim_tag_copy(a, &(struct am_dkim_tagval){NULL, 0}));
 	am_arena_free(a);
 }
 
@@ -78,12 +78,12 @@ malformed_fields_are_refused(void **state)
 		{GOOD "; t=200; x=200", "x= is not after t="},
 		{GOOD "; l=-1", "l= is not a number"},
 	};
-	struct dkim_sigtags t;
+	struct am_dkim_sigtags t;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (dkim_sigtags_parse(bad[i].value, strlen(bad[i].value), &t))
+		if (am_dkim_sigtags_parse(bad[i].value, strlen(bad[i].value), &t))
 			fail_msg("accepted \"%s\"", bad[i].value);
 		if (strstr(t.why, bad[i].why) == NULL)
 			fail_msg("\"%s\": why \"%s\", want \"%s\"", bad[i].value,
@@ -94,7 +94,7 @@ malformed_fields_are_refused(void **state)
 static void
 limits_and_extremes(void **state)
 {
-	struct dkim_sigtags t;
+	struct am_dkim_sigtags t;
 	size_t len = 200000, k;
 	char *v = malloc(len);
 
@@ -103,21 +103,21 @@ limits_and_extremes(void **state)
 	/* 64 tags are allowed, the 65th is not. */
 	for (k = 0, len = 0; k < 65; k++)
 		len += (size_t)snprintf(v + len, 200000 - len, "t%zu=1;", k);
-	assert_false(dkim_sigtags_parse(v, len, &t));
+	assert_false(am_dkim_sigtags_parse(v, len, &t));
 	assert_non_null(strstr(t.why, "more than 64 tags"));
 	/* 76 digits of l= saturate; a huge b= is fine. */
 	len = (size_t)snprintf(v, 200000, GOOD "; l=%s", "99999999999999999999"
 	    "99999999999999999999999999999999999999999999999999999999");
-	assert_true(dkim_sigtags_parse(v, len, &t));
+	assert_true(am_dkim_sigtags_parse(v, len, &t));
 	assert_true(t.l == UINT64_MAX);
 	len = (size_t)snprintf(v, 200000, "%s", GOOD);
 	memset(v + len, 'Q', 190000);
-	assert_true(dkim_sigtags_parse(v, len + 190000, &t));
-	assert_int_equal(t.tag[DKIM_TAG_B].len, 190004);
+	assert_true(am_dkim_sigtags_parse(v, len + 190000, &t));
+	assert_int_equal(t.tag[AM_DKIM_TAG_B].len, 190004);
 	/* The length is the end: no NUL is needed or read. */
 	len = strlen(GOOD);
 	memcpy(v + 199990 - len, GOOD, len);
-	assert_true(dkim_sigtags_parse(v + 199990 - len, len, &t));
+	assert_true(am_dkim_sigtags_parse(v + 199990 - len, len, &t));
 	free(v);
 }
 
@@ -140,26 +140,26 @@ body_lengths_simple_and_relaxed(void **state)
 		{"trailing cr\r", 14, 14},
 		{"  \t", 5, 0},
 	};
-	struct dkim_bodylen s, r;
+	struct am_dkim_bodylen s, r;
 	const unsigned char *p;
 	size_t i, k, len;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		dkim_bodylen_init(&s, false);
-		dkim_bodylen_init(&r, true);
+		am_dkim_bodylen_init(&s, false);
+		am_dkim_bodylen_init(&r, true);
 		p = (const unsigned char *)cases[i].body;
 		len = strlen(cases[i].body);
 		/* One byte at a time: pieces must not matter. */
 		for (k = 0; k < len; k++) {
-			dkim_bodylen_add(&s, p + k, 1);
-			dkim_bodylen_add(&r, p + k, 1);
+			am_dkim_bodylen_add(&s, p + k, 1);
+			am_dkim_bodylen_add(&r, p + k, 1);
 		}
-		if (dkim_bodylen_total(&s) != cases[i].simple ||
-		    dkim_bodylen_total(&r) != cases[i].relaxed)
+		if (am_dkim_bodylen_total(&s) != cases[i].simple ||
+		    am_dkim_bodylen_total(&r) != cases[i].relaxed)
 			fail_msg("case %zu: simple %llu relaxed %llu", i,
-			    (unsigned long long)dkim_bodylen_total(&s),
-			    (unsigned long long)dkim_bodylen_total(&r));
+			    (unsigned long long)am_dkim_bodylen_total(&s),
+			    (unsigned long long)am_dkim_bodylen_total(&r));
 	}
 }
 

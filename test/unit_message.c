@@ -13,6 +13,7 @@
 #include "dkimsign.h"
 #include "eml.h"
 #include "message.h"
+#include "verdict.h"
 
 static struct dkimsign_key *key;
 static char *zone_text;

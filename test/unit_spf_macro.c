@@ -13,10 +13,10 @@ validated(void *arg)
 	return arg;
 }
 
-static struct spf_macro_env
+static struct am_spf_macro_env
 rfc_env(const char *client)
 {
-	struct spf_macro_env env;
+	struct am_spf_macro_env env;
 
 	memset(&env, 0, sizeof(env));
 	env.sender = "strong-bad@email.example.com";
@@ -33,16 +33,16 @@ rfc_env(const char *client)
 }
 
 static const char *
-expand(const struct spf_macro_env *env, const char *s, enum spf_macro_use use)
+expand(const struct am_spf_macro_env *env, const char *s, enum am_spf_macro_use use)
 {
 	static char out[1024];
 	struct am_buf b;
 	const char *why = NULL;
 
 	am_buf_init(&b, 1000);
-	if (!spf_macro_valid(s, strlen(s), use, &why))
+	if (!am_spf_macro_valid(s, strlen(s), use, &why))
 		fail_msg("%s: invalid: %s", s, why);
-	if (!spf_macro_expand(s, strlen(s), use, env, &b, &why))
+	if (!am_spf_macro_expand(s, strlen(s), use, env, &b, &why))
 		fail_msg("%s: not expanded: %s", s, why);
 	snprintf(out, sizeof(out), "%s", am_buf_str(&b));
 	am_buf_release(&b);
@@ -79,18 +79,18 @@ macro_rfc7208_examples_expand_as_published(void **state)
 		{"%{d2}.trusted-domains.example.net",
 		    "example.com.trusted-domains.example.net"},
 	};
-	struct spf_macro_env env = rfc_env("192.0.2.3");
-	struct spf_macro_env env6 = rfc_env("2001:db8::cb01");
+	struct am_spf_macro_env env = rfc_env("192.0.2.3");
+	struct am_spf_macro_env env6 = rfc_env("2001:db8::cb01");
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
-		assert_string_equal(expand(&env, v4[i].macro, SPF_MACRO_DOMAIN),
+		assert_string_equal(expand(&env, v4[i].macro, AM_SPF_MACRO_DOMAIN),
 		    v4[i].expansion);
 	/* The RFC prints lower-case nibbles; we emit upper case as the
 	 * OpenSPF suite expects.  DNS does not care. */
 	assert_int_equal(strcasecmp(expand(&env6, "%{ir}.%{v}._spf.%{d2}",
-				SPF_MACRO_DOMAIN),
+				AM_SPF_MACRO_DOMAIN),
 			     "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
 			     "8.b.d.0.1.0.0.2.ip6._spf.example.com"),
 	    0);
@@ -99,29 +99,29 @@ macro_rfc7208_examples_expand_as_published(void **state)
 static void
 macro_letters_escapes_and_url_encoding(void **state)
 {
-	struct spf_macro_env env = rfc_env("192.0.2.3");
+	struct am_spf_macro_env env = rfc_env("192.0.2.3");
 
 	(void)state;
-	assert_string_equal(expand(&env, "%%%_%-", SPF_MACRO_DOMAIN), "% %20");
-	assert_string_equal(expand(&env, "%{h}", SPF_MACRO_DOMAIN),
+	assert_string_equal(expand(&env, "%%%_%-", AM_SPF_MACRO_DOMAIN), "% %20");
+	assert_string_equal(expand(&env, "%{h}", AM_SPF_MACRO_DOMAIN),
 	    "mx.example.org");
-	assert_string_equal(expand(&env, "%{p}", SPF_MACRO_DOMAIN),
+	assert_string_equal(expand(&env, "%{p}", AM_SPF_MACRO_DOMAIN),
 	    "mx.example.org");
-	assert_string_equal(expand(&env, "%{c} %{r} %{t}", SPF_MACRO_EXPLAIN),
+	assert_string_equal(expand(&env, "%{c} %{r} %{t}", AM_SPF_MACRO_EXPLAIN),
 	    "192.0.2.3 mx.receiver.example 1700000000");
 	/* upper case letters URL-escape everything outside RFC 3986
 	 * unreserved characters */
 	env.local = "jack&jill=up";
-	assert_string_equal(expand(&env, "%{L}", SPF_MACRO_DOMAIN),
+	assert_string_equal(expand(&env, "%{L}", AM_SPF_MACRO_DOMAIN),
 	    "jack%26jill%3Dup");
 	/* huge digit transformers keep every part */
-	assert_string_equal(expand(&env, "%{d99999999999}", SPF_MACRO_DOMAIN),
+	assert_string_equal(expand(&env, "%{d99999999999}", AM_SPF_MACRO_DOMAIN),
 	    "email.example.com");
 	/* several delimiters at once */
 	env.local = "a-b+c=d";
-	assert_string_equal(expand(&env, "%{l-+=}", SPF_MACRO_DOMAIN),
+	assert_string_equal(expand(&env, "%{l-+=}", AM_SPF_MACRO_DOMAIN),
 	    "a.b.c.d");
-	assert_string_equal(expand(&env, "%{lr-+=}", SPF_MACRO_DOMAIN),
+	assert_string_equal(expand(&env, "%{lr-+=}", AM_SPF_MACRO_DOMAIN),
 	    "d.c.b.a");
 }
 
@@ -130,32 +130,32 @@ macro_syntax_errors_are_caught(void **state)
 {
 	static const struct {
 		const char *s;
-		enum spf_macro_use use;
+		enum am_spf_macro_use use;
 	} bad[] = {
-		{"%", SPF_MACRO_DOMAIN},
-		{"%x", SPF_MACRO_DOMAIN},
-		{"%{", SPF_MACRO_DOMAIN},
-		{"%{z}", SPF_MACRO_DOMAIN},
-		{"%{d0}", SPF_MACRO_DOMAIN},
-		{"%{d2x}", SPF_MACRO_DOMAIN},
-		{"%{d", SPF_MACRO_DOMAIN},
-		{"%{c}", SPF_MACRO_DOMAIN}, /* c, r, t: explanations only */
-		{"%{r}", SPF_MACRO_DOMAIN},
-		{"%{t}", SPF_MACRO_DOMAIN},
-		{"a b", SPF_MACRO_DOMAIN},
-		{"caf\xc3\xa9", SPF_MACRO_EXPLAIN},
-		{"tab\there", SPF_MACRO_EXPLAIN},
+		{"%", AM_SPF_MACRO_DOMAIN},
+		{"%x", AM_SPF_MACRO_DOMAIN},
+		{"%{", AM_SPF_MACRO_DOMAIN},
+		{"%{z}", AM_SPF_MACRO_DOMAIN},
+		{"%{d0}", AM_SPF_MACRO_DOMAIN},
+		{"%{d2x}", AM_SPF_MACRO_DOMAIN},
+		{"%{d", AM_SPF_MACRO_DOMAIN},
+		{"%{c}", AM_SPF_MACRO_DOMAIN}, /* c, r, t: explanations only */
+		{"%{r}", AM_SPF_MACRO_DOMAIN},
+		{"%{t}", AM_SPF_MACRO_DOMAIN},
+		{"a b", AM_SPF_MACRO_DOMAIN},
+		{"caf\xc3\xa9", AM_SPF_MACRO_EXPLAIN},
+		{"tab\there", AM_SPF_MACRO_EXPLAIN},
 	};
 	const char *why;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (spf_macro_valid(bad[i].s, strlen(bad[i].s), bad[i].use,
+		if (am_spf_macro_valid(bad[i].s, strlen(bad[i].s), bad[i].use,
 			&why))
 			fail_msg("accepted \"%s\"", bad[i].s);
-	assert_true(spf_macro_valid("a b %{c}", 8, SPF_MACRO_EXPLAIN, &why));
-	assert_true(spf_macro_valid("", 0, SPF_MACRO_DOMAIN, &why));
+	assert_true(am_spf_macro_valid("a b %{c}", 8, AM_SPF_MACRO_EXPLAIN, &why));
+	assert_true(am_spf_macro_valid("", 0, AM_SPF_MACRO_DOMAIN, &why));
 }
 
 static void
@@ -177,7 +177,7 @@ macro_domain_end_needs_a_real_top_label(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (spf_domain_end_valid(cases[i].spec,
+		if (am_spf_domain_end_valid(cases[i].spec,
 			strlen(cases[i].spec)) != cases[i].ok)
 			fail_msg("%s: want %d", cases[i].spec, cases[i].ok);
 }
@@ -185,7 +185,7 @@ macro_domain_end_needs_a_real_top_label(void **state)
 static void
 macro_expansion_respects_its_bound(void **state)
 {
-	struct spf_macro_env env = rfc_env("192.0.2.3");
+	struct am_spf_macro_env env = rfc_env("192.0.2.3");
 	struct am_buf b;
 	const char *why = NULL;
 	char spec[2000];
@@ -196,14 +196,14 @@ macro_expansion_respects_its_bound(void **state)
 		memcpy(spec + i, "%{s}", 4);
 	spec[i] = '\0';
 	am_buf_init(&b, 4096);
-	assert_false(spf_macro_expand(spec, strlen(spec), SPF_MACRO_DOMAIN,
+	assert_false(am_spf_macro_expand(spec, strlen(spec), AM_SPF_MACRO_DOMAIN,
 	    &env, &b, &why));
 	assert_string_equal(why, "macro could not be expanded");
 	am_buf_release(&b);
 	/* a failing %{p} lookup stops the expansion */
 	env.validated_name = NULL;
 	am_buf_init(&b, 4096);
-	assert_false(spf_macro_expand("%{p}", 4, SPF_MACRO_DOMAIN, &env, &b,
+	assert_false(am_spf_macro_expand("%{p}", 4, AM_SPF_MACRO_DOMAIN, &env, &b,
 	    &why));
 	am_buf_release(&b);
 }

@@ -7,30 +7,30 @@
 #include "spf_internal.h"
 
 static bool
-parse(struct am_arena *a, const char *txt, struct spf_record *rec,
+parse(struct am_arena *a, const char *txt, struct am_spf_record *rec,
     const char **why)
 {
-	return spf_record_parse(a, txt, strlen(txt), rec, why);
+	return am_spf_record_parse(a, txt, strlen(txt), rec, why);
 }
 
 static void
 record_version_must_be_exact(void **state)
 {
 	(void)state;
-	assert_true(spf_record_is_spf("v=spf1", 6));
-	assert_true(spf_record_is_spf("v=spf1 -all", 11));
-	assert_true(spf_record_is_spf("V=SPF1 -all", 11));
-	assert_false(spf_record_is_spf("v=spf10 -all", 12));
-	assert_false(spf_record_is_spf("v=spf1-all", 10));
-	assert_false(spf_record_is_spf(" v=spf1", 7));
-	assert_false(spf_record_is_spf("v=spf", 5));
+	assert_true(am_spf_record_is_spf("v=spf1", 6));
+	assert_true(am_spf_record_is_spf("v=spf1 -all", 11));
+	assert_true(am_spf_record_is_spf("V=SPF1 -all", 11));
+	assert_false(am_spf_record_is_spf("v=spf10 -all", 12));
+	assert_false(am_spf_record_is_spf("v=spf1-all", 10));
+	assert_false(am_spf_record_is_spf(" v=spf1", 7));
+	assert_false(am_spf_record_is_spf("v=spf", 5));
 }
 
 static void
 record_parses_every_mechanism_and_modifier(void **state)
 {
 	struct am_arena *a = am_arena_new();
-	struct spf_record rec;
+	struct am_spf_record rec;
 	const char *why = NULL;
 
 	(void)state;
@@ -41,7 +41,7 @@ record_parses_every_mechanism_and_modifier(void **state)
 	    "redirect=_r.example.com exp=_e.example.com unknown-mod=%{d} ",
 	    &rec, &why));
 	assert_int_equal(rec.nterms, 12);
-	assert_int_equal(rec.terms[0].mech, SPF_ALL);
+	assert_int_equal(rec.terms[0].mech, AM_SPF_MECH_ALL);
 	assert_int_equal(rec.terms[1].qualifier, '-');
 	assert_string_equal(rec.terms[1].spec, "_spf.example.com");
 	assert_int_equal(rec.terms[2].qualifier, '~');
@@ -52,7 +52,7 @@ record_parses_every_mechanism_and_modifier(void **state)
 	assert_int_equal(rec.terms[4].cidr6, 64);
 	assert_int_equal(rec.terms[5].cidr4, 0);
 	assert_int_equal(rec.terms[5].cidr6, 0);
-	assert_int_equal(rec.terms[6].mech, SPF_MX);
+	assert_int_equal(rec.terms[6].mech, AM_SPF_MECH_MX);
 	assert_int_equal(rec.terms[6].cidr4, 30);
 	assert_int_equal(rec.terms[6].cidr6, 126);
 	assert_string_equal(rec.terms[6].spec, "%{d}");
@@ -104,7 +104,7 @@ record_syntax_errors_fail_the_whole_record(void **state)
 		"v=spf1 a:ctrl.example.com\x0dptr -all",
 	};
 	struct am_arena *a = am_arena_new();
-	struct spf_record rec;
+	struct am_spf_record rec;
 	const char *why;
 	size_t i;
 

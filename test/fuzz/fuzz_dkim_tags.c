@@ -18,26 +18,26 @@ static void
 check_tags(const char *in, size_t size)
 {
 	struct am_arena *arena = am_arena_new();
-	struct dkim_sigtags tags;
-	const struct dkim_tagval *v;
+	struct am_dkim_sigtags tags;
+	const struct am_dkim_tagval *v;
 	const char *b;
 	size_t k;
 
 	if (arena == NULL)
 		return;
-	if (!dkim_sigtags_parse(in, size, &tags)) {
+	if (!am_dkim_sigtags_parse(in, size, &tags)) {
 		if (tags.why[0] == '\0')
 			__builtin_trap();
 	} else {
-		for (k = 0; k < DKIM_NTAGS; k++) {
+		for (k = 0; k < AM_DKIM_NTAGS; k++) {
 			v = &tags.tag[k];
 			if (v->p != NULL &&
 			    (v->p < in || v->len > size ||
 				v->p + v->len > in + size))
 				__builtin_trap();
 		}
-		b = dkim_tag_compact(arena, &tags.tag[DKIM_TAG_B]);
-		if (b == NULL || strlen(b) > tags.tag[DKIM_TAG_B].len)
+		b = am_dkim_tag_compact(arena, &tags.tag[AM_DKIM_TAG_B]);
+		if (b == NULL || strlen(b) > tags.tag[AM_DKIM_TAG_B].len)
 			__builtin_trap();
 	}
 	am_arena_free(arena);
@@ -47,16 +47,16 @@ check_tags(const char *in, size_t size)
 static void
 check_bodylen(const uint8_t *data, size_t size)
 {
-	struct dkim_bodylen s, r;
+	struct am_dkim_bodylen s, r;
 	size_t half = size / 2;
 
-	dkim_bodylen_init(&s, false);
-	dkim_bodylen_init(&r, true);
-	dkim_bodylen_add(&s, data, half);
-	dkim_bodylen_add(&s, data + half, size - half);
-	dkim_bodylen_add(&r, data, size);
-	if (dkim_bodylen_total(&r) > dkim_bodylen_total(&s) ||
-	    dkim_bodylen_total(&s) > (uint64_t)size + 2)
+	am_dkim_bodylen_init(&s, false);
+	am_dkim_bodylen_init(&r, true);
+	am_dkim_bodylen_add(&s, data, half);
+	am_dkim_bodylen_add(&s, data + half, size - half);
+	am_dkim_bodylen_add(&r, data, size);
+	if (am_dkim_bodylen_total(&r) > am_dkim_bodylen_total(&s) ||
+	    am_dkim_bodylen_total(&s) > (uint64_t)size + 2)
 		__builtin_trap();
 }
 

@@ -13,6 +13,7 @@
 #include "dkim.h"
 #include "eml.h"
 #include "message.h"
+#include "verdict.h"
 #include "zone.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

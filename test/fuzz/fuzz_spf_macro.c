@@ -22,15 +22,15 @@ validated(void *arg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct spf_macro_env env;
-	enum spf_macro_use use;
+	struct am_spf_macro_env env;
+	enum am_spf_macro_use use;
 	struct am_buf out;
 	const char *s, *why;
 	const char *client;
 
 	if (size == 0)
 		return 0;
-	use = (data[0] & 1) ? SPF_MACRO_EXPLAIN : SPF_MACRO_DOMAIN;
+	use = (data[0] & 1) ? AM_SPF_MACRO_EXPLAIN : AM_SPF_MACRO_DOMAIN;
 	client = (data[0] & 2) ? "2001:db8::cb01" : "192.0.2.3";
 	s = (const char *)data + 1;
 	size--;
@@ -44,11 +44,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	env.validated_name = validated;
 	env.arg = (void *)"mx.example.org";
 	am_ip_parse(client, strlen(client), &env.client);
-	spf_domain_end_valid(s, size);
-	if (!spf_macro_valid(s, size, use, &why))
+	am_spf_domain_end_valid(s, size);
+	if (!am_spf_macro_valid(s, size, use, &why))
 		return 0;
 	am_buf_init(&out, 4096);
-	if (spf_macro_expand(s, size, use, &env, &out, &why) &&
+	if (am_spf_macro_expand(s, size, use, &env, &out, &why) &&
 	    out.len > 4096)
 		__builtin_trap();
 	am_buf_release(&out);

@@ -16,14 +16,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct am_arena *arena = am_arena_new();
-	struct spf_record rec;
+	struct am_spf_record rec;
 	const char *why;
 	size_t i;
 
 	if (arena == NULL)
 		return 0;
-	if (spf_record_is_spf((const char *)data, size) &&
-	    spf_record_parse(arena, (const char *)data, size, &rec, &why)) {
+	if (am_spf_record_is_spf((const char *)data, size) &&
+	    am_spf_record_parse(arena, (const char *)data, size, &rec, &why)) {
 		/* Every parsed term must be usable. */
 		for (i = 0; i < rec.nterms; i++)
 			if (rec.terms[i].text == NULL ||
