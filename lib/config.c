@@ -151,6 +151,14 @@ static const struct am_config_key keys[] = {
 	    .type = K_DOMAIN_LIST, .def = "", .off = OFF(authres_remove_ids)},
 	{.section = "policy", .name = "authres_remove_all", .type = K_BOOL,
 	    .def = "false", .off = OFF(authres_remove_all)},
+	{.section = "arc", .name = "trusted_sealers", .type = K_DOMAIN_LIST,
+	    .def = "", .off = OFF(arc_trusted_sealers)},
+	{.section = "arc", .name = "seal_domain", .type = K_DOMAIN, .def = "",
+	    .off = OFF(arc_seal_domain)},
+	{.section = "arc", .name = "seal_selector", .type = K_DOMAIN,
+	    .def = "", .off = OFF(arc_seal_selector)},
+	{.section = "arc", .name = "seal_key", .type = K_STR, .def = "",
+	    .off = OFF(arc_seal_key)},
 	/* titled sections: stored by fill_titled(), off is unused */
 	{.section = "domain", .name = "mode", .type = K_ENUM, .def = NULL,
 	    CHOICES(modes), .titled = true},
@@ -283,7 +291,7 @@ make_opt(const struct am_config_key *k)
 }
 
 static const char *const sections[] = {"milter", "status", "dns", "spf", "dkim",
-    "dmarc", "policy", "domain", "pin"};
+    "dmarc", "policy", "arc", "domain", "pin"};
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* The options of each section, then the root; all from the table. */
@@ -448,6 +456,20 @@ link_policy(struct am_config *cfg)
 	p->nallow_networks = cfg->allow_networks.n;
 	p->allow_from_domains = cfg->allow_from_domains.v;
 	p->nallow_from_domains = cfg->allow_from_domains.n;
+	p->trusted_sealers = cfg->arc_trusted_sealers.v;
+	p->ntrusted_sealers = cfg->arc_trusted_sealers.n;
+}
+
+/* The seal needs its key, domain and selector together. */
+static const char *
+check_seal(const struct am_config *cfg)
+{
+	int set = (cfg->arc_seal_domain[0] != '\0') +
+	    (cfg->arc_seal_selector[0] != '\0') + (cfg->arc_seal_key[0] != '\0');
+
+	return set == 0 || set == 3 ? NULL :
+	    "arc: seal_domain, seal_selector and seal_key go together (all "
+	    "three to seal, none not to)";
 }
 
 static struct am_config *
@@ -478,6 +500,12 @@ fill(cfg_t *root, const char *file, char *err, size_t errlen)
 	    !fill_pins(root, cfg, &why, &where)) {
 		snprintf(err, errlen, "%s%s\"%s\": %s", file != NULL ? file : "",
 		    file != NULL ? ": " : "", where != NULL ? where : "", why);
+		am_config_free(cfg);
+		return NULL;
+	}
+	if ((why = check_seal(cfg)) != NULL) {
+		snprintf(err, errlen, "%s%s%s", file != NULL ? file : "",
+		    file != NULL ? ": " : "", why);
 		am_config_free(cfg);
 		return NULL;
 	}

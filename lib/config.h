@@ -12,6 +12,7 @@
  *     dmarc  { temperror = tempfail }
  *     domain "lists.example" { mode = quarantine }
  *     pin "partner.example" { networks = {"198.51.100.0/24"} }
+ *     arc    { trusted_sealers = {"lists.example"} }
  *     include("/etc/authmilter.d/pins.conf")
  *
  * The titled sections (domain, pin) may repeat, once per title.
@@ -109,6 +110,10 @@ struct am_config {
 	bool dry_run;
 	struct am_str_list authres_remove_ids;
 	bool authres_remove_all;
+
+	/* arc: trusted sealers (policy), and our seal */
+	struct am_str_list arc_trusted_sealers;
+	char *arc_seal_domain, *arc_seal_selector, *arc_seal_key; /* "": none */
 
 	/* domain "example.com" { mode = quarantine } */
 	struct am_domain_mode *domain_modes;

@@ -22,6 +22,7 @@ enum am_config_type {
 	K_LISTEN,	  /* "" (none), inet:PORT@HOST or inet6:PORT@HOST */
 	K_REPLY,	  /* an SMTP reply of class min ("550 5.7.1 ...") */
 	K_FIELDNAME,	  /* a header field name */
+	K_DOMAIN,	  /* "" (none) or a DNS name */
 	K_STR_LIST,
 	K_DOMAIN_LIST,	  /* domain names, lower-cased */
 	K_CIDR_LIST,

@@ -187,6 +187,11 @@ am_config_check(const struct am_config_key *k, const char *v, const char **why)
 		return check_reply(v, k->min, why);
 	case K_FIELDNAME:
 		return (k->empty_ok && *v == '\0') || check_fieldname(v, why);
+	case K_DOMAIN:
+		if (*v == '\0' || am_domain_valid(v, strlen(v)))
+			return true;
+		*why = "not a domain name";
+		return false;
 	default:
 		return true;
 	}

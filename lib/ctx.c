@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arc.h"
 #include "config.h"
 #include "ctx.h"
 #include "dkim.h"
@@ -61,6 +62,15 @@ am_ctx_new(struct am_config *cfg, const struct am_ctx_env *env, char *err,
 		am_ctx_free(ctx);
 		return NULL;
 	}
+	/* a key that cannot seal stops the start, and a reload */
+	if (cfg->arc_seal_key[0] != '\0' &&
+	    (ctx->arc_sealer = am_arc_sealer_new(cfg->arc_seal_key,
+		 cfg->arc_seal_domain, cfg->arc_seal_selector, why,
+		 sizeof(why))) == NULL) {
+		snprintf(err, errlen, "ARC: %s", why);
+		am_ctx_free(ctx);
+		return NULL;
+	}
 	am_config_apply(cfg, ctx->host, ctx);
 	ctx->clock = env->clock;
 	ctx->clock_arg = env->clock_arg;
@@ -73,6 +83,7 @@ am_ctx_free(struct am_ctx *ctx)
 	if (ctx == NULL)
 		return;
 	am_dkim_lib_free(ctx->dkim);
+	am_arc_sealer_free(ctx->arc_sealer);
 	am_dns_free(ctx->dns);
 	am_config_free((struct am_config *)ctx->cfg);
 	free(ctx);

@@ -24,6 +24,7 @@
 
 typedef time_t am_clock_fn(void *arg);
 
+struct am_arc_sealer;
 struct am_config;
 struct am_dkim_lib;
 struct am_policy_options;
@@ -31,6 +32,9 @@ struct am_policy_options;
 struct am_ctx {
 	struct am_dns *dns;	  /* owned when built by am_ctx_new() */
 	struct am_dkim_lib *dkim; /* likewise; NULL: DKIM is not evaluated */
+	/* The ARC seal key (arc.seal_key), owned when built by am_ctx_new();
+	 * NULL: messages are not sealed. */
+	struct am_arc_sealer *arc_sealer;
 	const struct am_config *cfg; /* owned by am_ctx_new()'s; else NULL */
 	const char *authserv_id;  /* our name in Authentication-Results */
 	const char *receiver;	  /* this host's name: SPF %{r} */

@@ -278,7 +278,7 @@ is_signature(const char *name, size_t len)
 /* A name worth reporting: letters, digits, '-', '_' and '.' only (a
  * malformed field must not smuggle text into Authentication-Results). */
 static bool
-is_name(const struct am_dkim_tagval *v)
+is_name(const struct am_tagval *v)
 {
 	unsigned char c;
 	size_t k;
@@ -296,7 +296,7 @@ is_name(const struct am_dkim_tagval *v)
 
 /* Any other tag is reported only without white space in it. */
 static const char *
-plain(struct am_arena *arena, const struct am_dkim_tagval *v)
+plain(struct am_arena *arena, const struct am_tagval *v)
 {
 	if (v->p == NULL || memchr(v->p, ' ', v->len) != NULL ||
 	    memchr(v->p, '\t', v->len) != NULL ||
@@ -309,7 +309,7 @@ plain(struct am_arena *arena, const struct am_dkim_tagval *v)
 static void
 sig_fields(struct am_dkim *m, struct sig *s, const struct am_dkim_sigtags *tags)
 {
-	const struct am_dkim_tagval *c = &tags->tag[AM_DKIM_TAG_C],
+	const struct am_tagval *c = &tags->tag[AM_DKIM_TAG_C],
 				 *d = &tags->tag[AM_DKIM_TAG_D],
 				 *sel = &tags->tag[AM_DKIM_TAG_S];
 	const char *slash;

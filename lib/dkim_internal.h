@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "bodycanon.h"
+#include "taglist.h"
 
 /* The DKIM-Signature tags the wrapper reads (RFC 6376 3.5). */
 enum am_dkim_tag {
@@ -29,20 +31,14 @@ enum am_dkim_tag {
 	AM_DKIM_NTAGS
 };
 
-/* A tag's value as written: points into the parsed field, surrounding
- * white space trimmed, inner folding white space kept.  p is NULL when
- * the tag is absent. */
-struct am_dkim_tagval {
-	const char *p;
-	size_t len;
-};
-
-#define AM_DKIM_TAGS_MAX 64 /* tags in one field; more is refused */
+/* A tag's value as written (taglist.h): points into the parsed field,
+ * surrounding white space trimmed, inner folding white space kept.  p is
+ * NULL when the tag is absent. */
 
 struct am_dkim_sigtags {
-	struct am_dkim_tagval tag[AM_DKIM_NTAGS];
+	struct am_tagval tag[AM_DKIM_NTAGS];
 	uint64_t t, x, l; /* numeric values, valid when the tag is present */
-	char why[96];	  /* what is wrong, when parsing failed */
+	char why[AM_TAG_WHY]; /* what is wrong, when parsing failed */
 };
 
 /*
@@ -55,25 +51,31 @@ struct am_dkim_sigtags {
 bool am_dkim_sigtags_parse(const char *value, size_t len,
     struct am_dkim_sigtags *out);
 
+/* A value of 1 to max DIGITs in *n (past uint64_t it saturates); false
+ * for anything else.  Shared with ARC (arc_tags.c). */
+bool am_dkim_tag_number(const struct am_tagval *v, size_t max,
+    uint64_t *n);
+
+/* RFC 6376 3.5 d= and 3.1 s=: dot-separated labels of letters, digits and
+ * hyphens (underscores tolerated where underscore, for selectors, as DNS
+ * allows), no trailing dot.  Shared with ARC. */
+bool am_dkim_tag_dns_name(const struct am_tagval *v, bool underscore);
+
 /* A NUL-terminated copy of a tag value without its folding white space
  * (for b=); NULL when absent or out of memory. */
-char *am_dkim_tag_compact(struct am_arena *arena, const struct am_dkim_tagval *v);
+char *am_dkim_tag_compact(struct am_arena *arena, const struct am_tagval *v);
 
 /* A NUL-terminated copy of a tag value as written; NULL when absent. */
-char *am_dkim_tag_copy(struct am_arena *arena, const struct am_dkim_tagval *v);
+char *am_dkim_tag_copy(struct am_arena *arena, const struct am_tagval *v);
 
 /*
  * The length of a body after DKIM body canonicalization (RFC 6376 3.4.3
  * simple, 3.4.4 relaxed), counted as the body streams by: what l= is
- * measured against.  Lines end with CRLF.
+ * measured against.  Lines end with CRLF.  The canonicalizer is
+ * bodycanon.c's, counting only.
  */
 struct am_dkim_bodylen {
-	bool relaxed;
-	bool cr;	 /* the previous byte was a CR not yet judged */
-	bool wsp;	 /* relaxed: a run of white space is pending */
-	uint64_t total;	 /* bytes through the last non-empty line */
-	uint64_t blanks; /* empty lines since that line */
-	uint64_t line;	 /* canonical bytes of the current line */
+	struct am_bodycanon canon;
 };
 
 void am_dkim_bodylen_init(struct am_dkim_bodylen *b, bool relaxed);

@@ -2,7 +2,8 @@
  * dkim_tags.c - the DKIM-Signature tag parser, RFC 6376 3.2 (tag=value
  * lists) and 3.5 (the signature's tags).
  *
- * The wrapper reads d= and s= the moment a DKIM-Signature field arrives,
+ * The tag list itself is taglist.c's.  The wrapper reads d= and s= the
+ * moment a DKIM-Signature field arrives,
  * to start the key lookup while the message is still being transferred,
  * and reads t=, x=, l= and b= for its own checks.  The field is hostile:
  * the parser keeps to the given length, needs no NUL, allocates nothing,
@@ -12,7 +13,6 @@
  */
 #include "autoconfig.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -41,134 +41,29 @@ static const enum am_dkim_tag required[] = {
 	AM_DKIM_TAG_D, AM_DKIM_TAG_H, AM_DKIM_TAG_S,
 };
 
-#define NAME_SHOWN 16 /* bytes of a hostile tag name quoted in why */
-
-static bool fail(struct am_dkim_sigtags *out, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static bool
-fail(struct am_dkim_sigtags *out, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(out->why, sizeof(out->why), fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-/* FWS (RFC 6376 2.8), with folds as CRLF or bare LF. */
-static bool
-is_fws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool
-is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static size_t
-skip_fws(const char *s, size_t len, size_t i)
-{
-	while (i < len && is_fws((unsigned char)s[i]))
-		i++;
-	return i;
-}
-
-/* Files one tag=value; a tag may appear only once (RFC 6376 3.2). */
-static bool
-record(struct am_dkim_sigtags *out, struct am_dkim_tagval *seen, size_t *nseen,
-    const struct am_dkim_tagval *name, const struct am_dkim_tagval *val)
-{
-	size_t k;
-
-	for (k = 0; k < *nseen; k++)
-		if (seen[k].len == name->len &&
-		    memcmp(seen[k].p, name->p, name->len) == 0)
-			return fail(out, "tag %.*s= appears twice",
-			    (int)(name->len < NAME_SHOWN ? name->len :
-							   NAME_SHOWN),
-			    name->p);
-	if (*nseen == AM_DKIM_TAGS_MAX)
-		return fail(out, "more than %d tags", AM_DKIM_TAGS_MAX);
-	seen[(*nseen)++] = *name;
-	for (k = 0; k < AM_DKIM_NTAGS; k++)
-		if (strlen(tag_names[k]) == name->len &&
-		    memcmp(tag_names[k], name->p, name->len) == 0)
-			out->tag[k] = *val;
-	return true;
-}
-
-/* tag-value up to the next ';': VALCHAR and FWS only (RFC 6376 3.2). */
-static bool
-scan_value(const char *s, size_t len, size_t *i, struct am_dkim_tagval *val,
-    const struct am_dkim_tagval *name, struct am_dkim_sigtags *out)
-{
-	size_t start = *i, end;
-	unsigned char c;
-
-	for (; *i < len && s[*i] != ';'; (*i)++) {
-		c = (unsigned char)s[*i];
-		if (!is_fws(c) && (c < 0x21 || c > 0x7e))
-			return fail(out, "byte 0x%02x in the value of %.*s=", c,
-			    (int)(name->len < NAME_SHOWN ? name->len :
-							   NAME_SHOWN),
-			    name->p);
-	}
-	for (end = *i; end > start && is_fws((unsigned char)s[end - 1]); end--)
-		;
-	val->p = s + start;
-	val->len = end - start;
-	return true;
-}
-
+/* The tag list (taglist.c, lenient: an empty tag-spec is tolerated, as
+ * signers write them), then the tags the wrapper reads. */
 static bool
 parse_list(const char *s, size_t len, struct am_dkim_sigtags *out)
 {
-	struct am_dkim_tagval seen[AM_DKIM_TAGS_MAX], name, val;
-	size_t nseen = 0, i = 0;
+	struct am_taglist l;
+	size_t i, k;
 
-	for (;;) {
-		if ((i = skip_fws(s, len, i)) == len)
-			return true;
-		if (s[i] == ';') { /* an empty tag-spec: tolerated */
-			i++;
-			continue;
-		}
-		if (!is_alpha((unsigned char)s[i]))
-			return fail(out, "tag name expected at offset %zu", i);
-		name.p = s + i;
-		while (i < len && (is_alpha((unsigned char)s[i]) ||
-				      is_digit((unsigned char)s[i]) ||
-				      s[i] == '_'))
-			i++;
-		name.len = (size_t)(s + i - name.p);
-		if ((i = skip_fws(s, len, i)) == len || s[i] != '=')
-			return fail(out, "'=' expected after %.*s",
-			    (int)(name.len < NAME_SHOWN ? name.len :
-							  NAME_SHOWN),
-			    name.p);
-		i = skip_fws(s, len, i + 1);
-		if (!scan_value(s, len, &i, &val, &name, out) ||
-		    !record(out, seen, &nseen, &name, &val))
-			return false;
-		if (i < len)
-			i++; /* the ';' */
+	if (!am_taglist_parse(s, len, AM_TAGLIST_LENIENT, &l)) {
+		memcpy(out->why, l.why, sizeof(out->why));
+		return false;
 	}
+	for (i = 0; i < l.n; i++)
+		for (k = 0; k < AM_DKIM_NTAGS; k++)
+			if (strlen(tag_names[k]) == l.tag[i].name.len &&
+			    memcmp(tag_names[k], l.tag[i].name.p,
+				l.tag[i].name.len) == 0)
+				out->tag[k] = l.tag[i].value;
+	return true;
 }
 
-/* 1*max DIGIT; larger values than uint64_t saturate. */
-static bool
-number(const struct am_dkim_tagval *v, size_t max, uint64_t *n)
+bool
+am_dkim_tag_number(const struct am_tagval *v, size_t max, uint64_t *n)
 {
 	size_t k;
 
@@ -176,7 +71,7 @@ number(const struct am_dkim_tagval *v, size_t max, uint64_t *n)
 		return false;
 	*n = 0;
 	for (k = 0; k < v->len; k++) {
-		if (!is_digit((unsigned char)v->p[k]))
+		if (!am_tag_is_digit((unsigned char)v->p[k]))
 			return false;
 		if (*n > (UINT64_MAX - 9) / 10)
 			*n = UINT64_MAX;
@@ -186,10 +81,8 @@ number(const struct am_dkim_tagval *v, size_t max, uint64_t *n)
 	return true;
 }
 
-/* RFC 6376 3.5 d= and 3.1 s=: dot-separated labels of letters, digits,
- * hyphens (underscores are tolerated in selectors, as DNS allows). */
-static bool
-dns_name(const struct am_dkim_tagval *v, bool underscore)
+bool
+am_dkim_tag_dns_name(const struct am_tagval *v, bool underscore)
 {
 	size_t k;
 	unsigned char c;
@@ -198,7 +91,7 @@ dns_name(const struct am_dkim_tagval *v, bool underscore)
 		return false;
 	for (k = 0; k < v->len; k++) {
 		c = (unsigned char)v->p[k];
-		if (!is_alpha(c) && !is_digit(c) && c != '-' && c != '.' &&
+		if (!am_tag_is_alpha(c) && !am_tag_is_digit(c) && c != '-' && c != '.' &&
 		    !(underscore && c == '_'))
 			return false;
 	}
@@ -207,7 +100,7 @@ dns_name(const struct am_dkim_tagval *v, bool underscore)
 
 /* RFC 6376 3.5 i=: its domain is d= or a subdomain of it. */
 static bool
-identity_within(const struct am_dkim_tagval *i, const struct am_dkim_tagval *d)
+identity_within(const struct am_tagval *i, const struct am_tagval *d)
 {
 	const char *at = NULL, *dom;
 	size_t k, len;
@@ -227,42 +120,42 @@ identity_within(const struct am_dkim_tagval *i, const struct am_dkim_tagval *d)
 static bool
 check_numbers(struct am_dkim_sigtags *out)
 {
-	const struct am_dkim_tagval *t = &out->tag[AM_DKIM_TAG_T],
+	const struct am_tagval *t = &out->tag[AM_DKIM_TAG_T],
 				 *x = &out->tag[AM_DKIM_TAG_X],
 				 *l = &out->tag[AM_DKIM_TAG_L];
 
-	if (t->p != NULL && !number(t, 12, &out->t))
-		return fail(out, "t= is not a number of 1 to 12 digits");
-	if (x->p != NULL && !number(x, 12, &out->x))
-		return fail(out, "x= is not a number of 1 to 12 digits");
-	if (l->p != NULL && !number(l, 76, &out->l))
-		return fail(out, "l= is not a number of 1 to 76 digits");
+	if (t->p != NULL && !am_dkim_tag_number(t, 12, &out->t))
+		return am_tag_fail(out->why, "t= is not a number of 1 to 12 digits");
+	if (x->p != NULL && !am_dkim_tag_number(x, 12, &out->x))
+		return am_tag_fail(out->why, "x= is not a number of 1 to 12 digits");
+	if (l->p != NULL && !am_dkim_tag_number(l, 76, &out->l))
+		return am_tag_fail(out->why, "l= is not a number of 1 to 76 digits");
 	if (t->p != NULL && x->p != NULL && out->x <= out->t)
-		return fail(out, "x= is not after t=");
+		return am_tag_fail(out->why, "x= is not after t=");
 	return true;
 }
 
 static bool
 check_tags(struct am_dkim_sigtags *out)
 {
-	const struct am_dkim_tagval *v = &out->tag[AM_DKIM_TAG_V];
+	const struct am_tagval *v = &out->tag[AM_DKIM_TAG_V];
 	size_t k;
 
 	for (k = 0; k < sizeof(required) / sizeof(required[0]); k++)
 		if (out->tag[required[k]].p == NULL ||
 		    out->tag[required[k]].len == 0)
-			return fail(out, "%s= is %s", tag_names[required[k]],
+			return am_tag_fail(out->why, "%s= is %s", tag_names[required[k]],
 			    out->tag[required[k]].p == NULL ? "missing" :
 							      "empty");
 	if (v->len != 1 || v->p[0] != '1')
-		return fail(out, "v= is not 1");
-	if (!dns_name(&out->tag[AM_DKIM_TAG_D], false))
-		return fail(out, "d= is not a domain name");
-	if (!dns_name(&out->tag[AM_DKIM_TAG_S], true))
-		return fail(out, "s= is not a valid selector");
+		return am_tag_fail(out->why, "v= is not 1");
+	if (!am_dkim_tag_dns_name(&out->tag[AM_DKIM_TAG_D], false))
+		return am_tag_fail(out->why, "d= is not a domain name");
+	if (!am_dkim_tag_dns_name(&out->tag[AM_DKIM_TAG_S], true))
+		return am_tag_fail(out->why, "s= is not a valid selector");
 	if (out->tag[AM_DKIM_TAG_I].p != NULL &&
 	    !identity_within(&out->tag[AM_DKIM_TAG_I], &out->tag[AM_DKIM_TAG_D]))
-		return fail(out, "i= is not within d=");
+		return am_tag_fail(out->why, "i= is not within d=");
 	return check_numbers(out);
 }
 
@@ -274,7 +167,7 @@ am_dkim_sigtags_parse(const char *value, size_t len, struct am_dkim_sigtags *out
 }
 
 char *
-am_dkim_tag_compact(struct am_arena *arena, const struct am_dkim_tagval *v)
+am_dkim_tag_compact(struct am_arena *arena, const struct am_tagval *v)
 {
 	char *s;
 	size_t k, n = 0;
@@ -282,14 +175,14 @@ am_dkim_tag_compact(struct am_arena *arena, const struct am_dkim_tagval *v)
 	if (v->p == NULL || (s = am_arena_alloc(arena, v->len + 1)) == NULL)
 		return NULL;
 	for (k = 0; k < v->len; k++)
-		if (!is_fws((unsigned char)v->p[k]))
+		if (!am_tag_is_fws((unsigned char)v->p[k]))
 			s[n++] = v->p[k];
 	s[n] = '\0';
 	return s;
 }
 
 char *
-am_dkim_tag_copy(struct am_arena *arena, const struct am_dkim_tagval *v)
+am_dkim_tag_copy(struct am_arena *arena, const struct am_tagval *v)
 {
 	return v->p != NULL ? am_arena_strndup(arena, v->p, v->len) : NULL;
 }

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "address.h"
+#include "arc.h"
 #include "arena.h"
 #include "authres.h"
 #include "dmarc.h"
@@ -50,6 +51,7 @@ struct am_msg {
 	bool tracing;
 	char *mail_from; /* NULL before MAIL FROM */
 	struct am_dkim *dkim;
+	struct am_arc *arc;
 	struct am_header *headers, **tail;
 	size_t header_bytes;
 	struct positions forged;   /* A-R fields to remove */
@@ -124,6 +126,12 @@ am_msg_new(struct am_conn *conn, bool trace)
 		am_msg_free(msg);
 		return NULL;
 	}
+	if ((msg->arc = am_arc_new(conn->ctx, msg->dns, arena,
+		 trace ? &msg->trace : NULL, conn->ctx->arc_sealer != NULL)) ==
+	    NULL) {
+		am_msg_free(msg);
+		return NULL;
+	}
 	return msg;
 }
 
@@ -133,6 +141,7 @@ am_msg_free(struct am_msg *msg)
 	if (msg == NULL)
 		return;
 	am_dkim_free(msg->dkim);
+	am_arc_free(msg->arc);
 	am_dns_session_end(msg->dns);
 	am_arena_free(msg->arena);
 }
@@ -314,6 +323,7 @@ am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
 	msg->header_bytes += size;
 	*msg->tail = h;
 	msg->tail = &h->next;
+	am_arc_header(msg->arc, h);
 	if (name_is(name, name_len, "From"))
 		prefetch_author(msg, h->value, value_len);
 }
@@ -323,6 +333,7 @@ am_msg_end_headers(struct am_msg *msg)
 {
 	if (msg->dkim != NULL)
 		am_dkim_end_headers(msg->dkim);
+	am_arc_end_headers(msg->arc);
 }
 
 void
@@ -331,12 +342,16 @@ am_msg_body(struct am_msg *msg, const unsigned char *chunk, size_t len)
 	msg->verdict.body_bytes += len;
 	if (msg->dkim != NULL)
 		am_dkim_body(msg->dkim, chunk, len);
+	am_arc_body(msg->arc, chunk, len);
 }
 
+/* ARC keeps the body flowing while a chain's ARC-Message-Signature or
+ * our own seal needs its hash. */
 bool
 am_msg_wants_body(const struct am_msg *msg)
 {
-	return msg->dkim != NULL && am_dkim_wants_body(msg->dkim);
+	return (msg->dkim != NULL && am_dkim_wants_body(msg->dkim)) ||
+	    am_arc_wants_body(msg->arc);
 }
 
 /* iprev belongs to the connection: evaluated once, for the first message
@@ -357,6 +372,22 @@ connection_iprev(struct am_msg *msg)
 	msg->verdict.iprev_done = true;
 }
 
+/* RFC 8617 5.1: our set goes on every message we pass on (accepted or
+ * quarantined), after our Authentication-Results, which it copies. */
+static void
+seal(struct am_msg *msg)
+{
+	struct am_verdict *v = &msg->verdict;
+	const struct am_ctx *ctx = msg->conn->ctx;
+
+	if (ctx->arc_sealer == NULL || v->authres == NULL ||
+	    v->decision.action == AM_ACTION_REJECT ||
+	    v->decision.action == AM_ACTION_TEMPFAIL)
+		return;
+	am_arc_seal(msg->arc, ctx->arc_sealer, &v->arc, v->authres, NULL,
+	    &v->seal);
+}
+
 const struct am_verdict *
 am_msg_finish(struct am_msg *msg)
 {
@@ -371,6 +402,7 @@ am_msg_finish(struct am_msg *msg)
 		am_dkim_finish(msg->dkim, &v->dkim);
 		v->dkim_done = true;
 	}
+	am_arc_finish(msg->arc, msg->headers, v->headers_truncated, &v->arc);
 	connection_iprev(msg);
 	memset(&in, 0, sizeof(in));
 	in.ip = msg->conn->have_client ? &msg->conn->client : NULL;
@@ -386,6 +418,7 @@ am_msg_finish(struct am_msg *msg)
 	v->nstale_verdicts = msg->verdicts.n;
 	v->authres = am_verdict_render(ctx, msg->arena, v,
 	    msg->mail_from == NULL || msg->mail_from[0] == '\0');
+	seal(msg);
 	v->summary = am_verdict_summary(msg->arena, v);
 	v->trace = tracer(msg);
 	return v;

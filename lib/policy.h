@@ -111,6 +111,10 @@ struct am_policy_options {
 	size_t nallow_networks;
 	char *const *allow_from_domains; /* lower case */
 	size_t nallow_from_domains;
+	/* ARC sealers whose passing chain may override a DMARC failure
+	 * (RFC 8617 7.2.1); lower case, exact d= */
+	char *const *trusted_sealers;
+	size_t ntrusted_sealers;
 };
 
 /* What policy knows of the client and the message besides DMARC. */

@@ -237,6 +237,26 @@ render_dkim(struct am_authres *ar, const struct am_dkim_sig *s)
 		am_authres_prop(ar, "header", "b", s->b);
 }
 
+/* RFC 8617 6 and 10.2: the chain's status, the client it came from and
+ * the oldest instance whose AMS still verifies. */
+static void
+render_arc(struct am_authres *ar, const struct am_verdict *v)
+{
+	char ip[AM_IP_STRLEN], n[16];
+
+	am_authres_result(ar, "arc", v->arc.result, v->arc.reason);
+	if (v->arc.result == AM_RESULT_NONE)
+		return;
+	if (v->iprev_done) {
+		am_ip_format(&v->iprev.client, ip);
+		am_authres_prop(ar, "smtp", "remote-ip", ip);
+	}
+	if (v->arc.result == AM_RESULT_PASS) {
+		snprintf(n, sizeof(n), "%u", v->arc.oldest_pass);
+		am_authres_prop(ar, "header", "oldest-pass", n);
+	}
+}
+
 static void
 render_dmarc(struct am_authres *ar, struct am_arena *arena,
     const struct am_verdict *v)
@@ -289,6 +309,7 @@ am_verdict_render(const struct am_ctx *ctx, struct am_arena *arena,
 		    "no signature");
 	for (i = 0; v->dkim_done && i < v->dkim.count; i++)
 		render_dkim(&ar, &v->dkim.sigs[i]);
+	render_arc(&ar, v);
 	render_dmarc(&ar, arena, v);
 	return am_authres_end(&ar, arena);
 }
@@ -340,6 +361,8 @@ am_verdict_summary(struct am_arena *arena, const struct am_verdict *v)
 		field(&b, "spf", am_result_name(v->spf.result));
 	for (i = 0; v->dkim_done && i < v->dkim.count; i++)
 		field(&b, "dkim", am_result_name(v->dkim.sigs[i].result));
+	if (v->arc.result != AM_RESULT_NONE)
+		field(&b, "arc", am_result_name(v->arc.result));
 	for (i = 0; i < v->nauthors; i++)
 		field(&b, "dmarc", am_result_name(v->authors[i].dmarc.result));
 	field(&b, "action", am_action_name(v->decision.action));

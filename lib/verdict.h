@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "arc.h"
 #include "dkim.h"
 #include "iprev.h"
 #include "message.h"
@@ -25,6 +26,8 @@ struct am_verdict {
 	struct am_dkim_result dkim;
 	bool iprev_done;
 	struct am_iprev_outcome iprev;
+	struct am_arc_result arc;   /* RFC 8617 5.2, always evaluated */
+	struct am_arc_seal seal;    /* our set, when sealing is configured */
 	struct am_author *authors; /* one per Author Domain evaluated */
 	size_t nauthors;
 	enum am_from_problem from;

@@ -23,47 +23,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include <yaml.h>
-
 #include "arena.h"
 #include "buf.h"
 #include "ctx.h"
 #include "dns.h"
 #include "spf.h"
+#include "yaml_util.h"
 #include "zone.h"
 
 static unsigned ntests, npassed;
-
-static yaml_node_t *
-map_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-	yaml_node_pair_t *p;
-
-	if (map == NULL || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(doc, p->key);
-
-		if (k != NULL && k->type == YAML_SCALAR_NODE &&
-		    strcmp((char *)k->data.scalar.value, key) == 0)
-			return yaml_document_get_node(doc, p->value);
-	}
-	return NULL;
-}
-
-static const char *
-scalar(yaml_node_t *n)
-{
-	return n != NULL && n->type == YAML_SCALAR_NODE ?
-	    (const char *)n->data.scalar.value : NULL;
-}
-
-static size_t
-scalar_len(yaml_node_t *n)
-{
-	return n->data.scalar.length;
-}
 
 /* Appends one TXT record built from a scalar or a list of strings. */
 static void
@@ -74,8 +42,9 @@ add_txt(struct am_zone *zone, const char *name, yaml_document_t *doc,
 	yaml_node_item_t *it;
 
 	if (v->type == YAML_SCALAR_NODE) {
-		if (strcmp(scalar(v), "NONE") != 0)
-			am_zone_add_txt(zone, name, scalar(v), scalar_len(v));
+		if (strcmp(yaml_scalar(v), "NONE") != 0)
+			am_zone_add_txt(
+			    zone, name, yaml_scalar(v), yaml_scalar_len(v));
 		return;
 	}
 	am_buf_init(&b, 0);
@@ -83,7 +52,7 @@ add_txt(struct am_zone *zone, const char *name, yaml_document_t *doc,
 	     it++) {
 		yaml_node_t *s = yaml_document_get_node(doc, *it);
 
-		am_buf_add(&b, scalar(s), scalar_len(s));
+		am_buf_add(&b, yaml_scalar(s), yaml_scalar_len(s));
 	}
 	am_zone_add_txt(zone, name, am_buf_str(&b), b.len);
 	am_buf_release(&b);
@@ -96,7 +65,7 @@ has_type(yaml_document_t *doc, yaml_node_t *items, const char *type)
 
 	for (it = items->data.sequence.items.start;
 	     it < items->data.sequence.items.top; it++)
-		if (map_get(doc, yaml_document_get_node(doc, *it), type) !=
+		if (yaml_map_get(doc, yaml_document_get_node(doc, *it), type) !=
 		    NULL)
 			return true;
 	return false;
@@ -109,17 +78,17 @@ add_item(struct am_zone *zone, const char *name, yaml_document_t *doc,
 	yaml_node_pair_t *p = item->data.mapping.pairs.start;
 	yaml_node_t *k = yaml_document_get_node(doc, p->key);
 	yaml_node_t *v = yaml_document_get_node(doc, p->value);
-	const char *type = scalar(k);
+	const char *type = yaml_scalar(k);
 	struct am_ip ip;
 
 	if (strcmp(type, "TXT") == 0 || (strcmp(type, "SPF") == 0 &&
 					    spf_as_txt)) {
 		add_txt(zone, name, doc, v);
 	} else if (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0) {
-		if (am_ip_parse(scalar(v), scalar_len(v), &ip))
+		if (am_ip_parse(yaml_scalar(v), yaml_scalar_len(v), &ip))
 			am_zone_add_address(zone, name, &ip);
-		else if (strcmp(scalar(v), "NONE") != 0)
-			fprintf(stderr, "# bad address %s\n", scalar(v));
+		else if (strcmp(yaml_scalar(v), "NONE") != 0)
+			fprintf(stderr, "# bad address %s\n", yaml_scalar(v));
 	} else if (strcmp(type, "MX") == 0) {
 		yaml_node_t *pref = yaml_document_get_node(doc,
 		    v->data.sequence.items.start[0]);
@@ -127,11 +96,11 @@ add_item(struct am_zone *zone, const char *name, yaml_document_t *doc,
 		    v->data.sequence.items.start[1]);
 
 		am_zone_add_target(zone, name, AM_DNS_MX,
-		    (unsigned)atoi(scalar(pref)), scalar(host));
+		    (unsigned)atoi(yaml_scalar(pref)), yaml_scalar(host));
 	} else if (strcmp(type, "PTR") == 0) {
-		am_zone_add_target(zone, name, AM_DNS_PTR, 0, scalar(v));
+		am_zone_add_target(zone, name, AM_DNS_PTR, 0, yaml_scalar(v));
 	} else if (strcmp(type, "CNAME") == 0) {
-		am_zone_add_target(zone, name, AM_DNS_CNAME, 0, scalar(v));
+		am_zone_add_target(zone, name, AM_DNS_CNAME, 0, yaml_scalar(v));
 	}
 }
 
@@ -144,7 +113,8 @@ build_zone(yaml_document_t *doc, yaml_node_t *zonedata)
 
 	for (p = zonedata->data.mapping.pairs.start;
 	     p < zonedata->data.mapping.pairs.top; p++) {
-		const char *name = scalar(yaml_document_get_node(doc, p->key));
+		const char *name =
+		    yaml_scalar(yaml_document_get_node(doc, p->key));
 		yaml_node_t *items = yaml_document_get_node(doc, p->value);
 		bool spf_as_txt = !has_type(doc, items, "TXT");
 
@@ -153,7 +123,7 @@ build_zone(yaml_document_t *doc, yaml_node_t *zonedata)
 			yaml_node_t *item = yaml_document_get_node(doc, *it);
 
 			if (item->type == YAML_SCALAR_NODE &&
-			    strcmp(scalar(item), "TIMEOUT") == 0)
+			    strcmp(yaml_scalar(item), "TIMEOUT") == 0)
 				am_zone_add_fault(zone, name, 0,
 				    AM_ZONE_TIMEOUT);
 			else if (item->type == YAML_MAPPING_NODE)
@@ -169,10 +139,11 @@ result_ok(yaml_document_t *doc, yaml_node_t *expect, enum am_result got)
 	yaml_node_item_t *it;
 
 	if (expect->type == YAML_SCALAR_NODE)
-		return strcasecmp(scalar(expect), am_result_name(got)) == 0;
+		return strcasecmp(yaml_scalar(expect), am_result_name(got)) ==
+		    0;
 	for (it = expect->data.sequence.items.start;
 	     it < expect->data.sequence.items.top; it++)
-		if (strcasecmp(scalar(yaml_document_get_node(doc, *it)),
+		if (strcasecmp(yaml_scalar(yaml_document_get_node(doc, *it)),
 			am_result_name(got)) == 0)
 			return true;
 	return false;
@@ -189,11 +160,11 @@ static void
 run_test(yaml_document_t *doc, struct am_dns *dns, const char *suite,
     const char *scenario, const char *name, yaml_node_t *t)
 {
-	const char *host = scalar(map_get(doc, t, "host"));
-	const char *helo = scalar(map_get(doc, t, "helo"));
-	const char *mailfrom = scalar(map_get(doc, t, "mailfrom"));
-	const char *exp = scalar(map_get(doc, t, "explanation"));
-	yaml_node_t *expect = map_get(doc, t, "result");
+	const char *host = yaml_scalar(yaml_map_get(doc, t, "host"));
+	const char *helo = yaml_scalar(yaml_map_get(doc, t, "helo"));
+	const char *mailfrom = yaml_scalar(yaml_map_get(doc, t, "mailfrom"));
+	const char *exp = yaml_scalar(yaml_map_get(doc, t, "explanation"));
+	yaml_node_t *expect = yaml_map_get(doc, t, "result");
 	struct am_arena *arena = am_arena_new();
 	struct am_dns_session *s = am_dns_session_new(dns, arena);
 	struct am_spf_request req;
@@ -230,7 +201,7 @@ run_test(yaml_document_t *doc, struct am_dns *dns, const char *suite,
 		    am_result_name(out.result), out.reason != NULL ?
 		    out.reason : "", out.explanation != NULL ? out.explanation :
 		    "DEFAULT", expect->type == YAML_SCALAR_NODE ?
-		    scalar(expect) : "(list)", exp != NULL ? ", exp " : "",
+		    yaml_scalar(expect) : "(list)", exp != NULL ? ", exp " : "",
 		    exp != NULL ? exp : "");
 done:
 	am_dns_session_end(s);
@@ -240,9 +211,10 @@ done:
 static void
 run_scenario(yaml_document_t *doc, yaml_node_t *root, const char *suite)
 {
-	const char *scenario = scalar(map_get(doc, root, "description"));
-	yaml_node_t *tests = map_get(doc, root, "tests");
-	yaml_node_t *zonedata = map_get(doc, root, "zonedata");
+	const char *scenario =
+	    yaml_scalar(yaml_map_get(doc, root, "description"));
+	yaml_node_t *tests = yaml_map_get(doc, root, "tests");
+	yaml_node_t *zonedata = yaml_map_get(doc, root, "zonedata");
 	struct am_zone *zone;
 	struct am_dns *dns;
 	yaml_node_pair_t *p;
@@ -254,46 +226,27 @@ run_scenario(yaml_document_t *doc, yaml_node_t *root, const char *suite)
 	for (p = tests->data.mapping.pairs.start;
 	     p < tests->data.mapping.pairs.top; p++)
 		run_test(doc, dns, suite, scenario != NULL ? scenario : "?",
-		    scalar(yaml_document_get_node(doc, p->key)),
+		    yaml_scalar(yaml_document_get_node(doc, p->key)),
 		    yaml_document_get_node(doc, p->value));
 	am_dns_free(dns);
+}
+
+static void
+scenario(yaml_document_t *doc, yaml_node_t *root, void *suite)
+{
+	run_scenario(doc, root, suite);
 }
 
 /* Runs every scenario of one suite file; false on a read error. */
 static bool
 run_suite(const char *path)
 {
-	const char *suite = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 :
-							 path;
+	const char *suite =
+	    strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 	unsigned before = ntests, passed_before = npassed;
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	yaml_node_t *root;
-	FILE *fp;
 
-	if ((fp = fopen(path, "rb")) == NULL) {
-		perror(path);
+	if (!yaml_each_document(path, scenario, (void *)suite))
 		return false;
-	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_file(&parser, fp);
-	for (;;) {
-		if (!yaml_parser_load(&parser, &doc)) {
-			fprintf(stderr, "%s: YAML error: %s\n", path,
-			    parser.problem);
-			yaml_parser_delete(&parser);
-			fclose(fp);
-			return false;
-		}
-		if ((root = yaml_document_get_root_node(&doc)) == NULL) {
-			yaml_document_delete(&doc);
-			break;
-		}
-		run_scenario(&doc, root, suite);
-		yaml_document_delete(&doc);
-	}
-	yaml_parser_delete(&parser);
-	fclose(fp);
 	printf("# %s: %u of %u cases pass\n", suite, npassed - passed_before,
 	    ntests - before);
 	return true;

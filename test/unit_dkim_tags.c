@@ -34,7 +34,7 @@ tags_of_a_wellformed_signature(void **state)
 	    "QUJDREVGR0g=");
 	assert_string_equal(am_dkim_tag_copy(a, &t.tag[AM_DKIM_TAG_BH]), "AAAA=");
 	assert_true(t.t == 1700000000 && t.x == 1700003600 && t.l == 42);
-	assert_null(am_dkim_tag_copy(a, &(struct am_dkim_tagval){NULL, 0}));
+	assert_null(am_dkim_tag_copy(a, &(struct am_tagval){NULL, 0}));
 	am_arena_free(a);
 }
 

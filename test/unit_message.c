@@ -500,6 +500,7 @@ message_header_is_rendered_exactly(void **state)
 	    "bounce.example.com)\n"
 	    "\tsmtp.mailfrom=bounce.example.com;\n"
 	    "\tdkim=none (no signature);\n"
+	    "\tarc=none;\n"
 	    "\tdmarc=pass (p=reject) header.from=example.com policy.dmarc=none");
 	assert_string_equal(r.v->summary, "ip=192.0.2.7 from=example.com "
 	    "spf=pass dmarc=pass action=accept rule=dmarc-pass "

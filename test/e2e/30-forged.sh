@@ -27,4 +27,4 @@ tap_is "... ours, first" "$(printf '%s\n' "$fields" | head -n 1 | cut -d';' -f1)
 tap_is "... the upstream's, unchanged" "$(printf '%s\n' "$fields" | tail -n 1)" \
 	"Authentication-Results: upstream.example; spf=pass smtp.mailfrom=upstream.example"
 tap_like "... our verdict is ours: no signature, aligned SPF" "$ar" \
-	'spf=pass .*dkim=none \(no signature\); dmarc=pass '
+	'spf=pass .*dkim=none \(no signature\); arc=none; dmarc=pass '

@@ -19,7 +19,7 @@ check_tags(const char *in, size_t size)
 {
 	struct am_arena *arena = am_arena_new();
 	struct am_dkim_sigtags tags;
-	const struct am_dkim_tagval *v;
+	const struct am_tagval *v;
 	const char *b;
 	size_t k;
 
