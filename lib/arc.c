@@ -143,6 +143,13 @@ am_arc_header(struct am_arc *a, const struct am_header *h)
 	    f->why != NULL ? f->why : "");
 }
 
+void
+am_arc_dropped(struct am_arc *a, const char *name, size_t name_len)
+{
+	if (am_arc_kind_of(name, name_len) >= 0)
+		a->dropped = true;
+}
+
 /* Files the fields by instance; 5.2 step 1 and 3.A, 3.B. */
 static const char *
 file_sets(struct am_arc *a)
@@ -604,9 +611,10 @@ am_arc_finish(struct am_arc *a, const struct am_header *headers,
 	a->finished = true;
 	out->sets = a->n;
 	out->ended = a->ended;
-	if (truncated) {
-		/* fields past the message's limit were not kept: the chain
-		 * (or some field an AMS signs) may be among them */
+	a->truncated = truncated;
+	if (a->dropped || (truncated && a->nfields > 0)) {
+		/* fields past the message's limit were not kept: part of
+		 * the chain, or a field an AMS signs, may be among them */
 		out->result = AM_RESULT_PERMERROR;
 		out->reason = "header fields past the size kept were dropped";
 	} else if (a->nfields == 0 && a->extra == 0) {

@@ -117,6 +117,10 @@ void am_arc_free(struct am_arc *arc);
  * prefetched. */
 void am_arc_header(struct am_arc *arc, const struct am_header *h);
 
+/* A header field the message did not keep (over its limit): when it is
+ * an ARC field, the chain cannot be judged. */
+void am_arc_dropped(struct am_arc *arc, const char *name, size_t name_len);
+
 /* The header has ended: decides which body hashes are needed. */
 void am_arc_end_headers(struct am_arc *arc);
 
@@ -128,9 +132,10 @@ bool am_arc_wants_body(const struct am_arc *arc);
 
 /*
  * Judges the chain (RFC 8617 5.2) and fills *out; truncated says header
- * fields were dropped (over the message's limit), which leaves the chain
- * unjudgeable: permerror when it may have mattered.  headers is the
- * message's list.  Call once.
+ * fields were dropped (over the message's limit): with an ARC field
+ * among them, or a chain whose signatures may cover them, the chain
+ * cannot be judged (permerror), and no seal is made either way.
+ * headers is the message's list.  Call once.
  */
 void am_arc_finish(struct am_arc *arc, const struct am_header *headers,
     bool truncated, struct am_arc_result *out);

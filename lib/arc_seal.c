@@ -349,7 +349,7 @@ make_ams(struct making *m, const char *h)
 	unsigned_ams = render(m->a->arena, AMS_NAME, tags, 8, "", sorted);
 	am_buf_init(&c, 0);
 	if (md != NULL && unsigned_ams != NULL &&
-	    am_hdr_hash_selected(&m->a->ix, &hv, true, true, md, &why)) {
+	    am_hdr_hash_selected(&m->a->ix, &hv, true, false, md, &why)) {
 		am_canon_header(&c, true, AMS_NAME, strlen(AMS_NAME),
 		    unsigned_ams, strlen(unsigned_ams), 0, 0, false);
 		if (!am_buf_failed(&c) && am_arc_md_update(md, c.data, c.len))
@@ -396,7 +396,7 @@ refusal(const struct am_arc *a, const struct am_arc_result *chain)
 	if (chain->result == AM_RESULT_TEMPERROR)
 		return "the chain could not be verified now (temperror): "
 		       "left for the next hop to verify";
-	if (chain->result == AM_RESULT_PERMERROR)
+	if (chain->result == AM_RESULT_PERMERROR || a->truncated)
 		return "the header was not kept whole";
 	if (a->n >= AM_ARC_MAX_SETS || a->extra > 0)
 		return "the chain already holds 50 sets";

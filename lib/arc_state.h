@@ -63,6 +63,8 @@ struct am_arc {
 	unsigned n;		  /* the highest instance */
 	const char *broken;	  /* the structure fails (5.2 steps 1-3) */
 	bool ended;		  /* the newest AS says cv=fail */
+	bool dropped;		  /* an ARC field was not kept */
+	bool truncated;		  /* some field was not kept */
 	bool finished;
 	enum am_result result;	  /* of am_arc_finish() */
 };

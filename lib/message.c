@@ -307,15 +307,13 @@ am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
 		note_removal(msg, &msg->verdicts, true);
 	if (msg->dkim != NULL)
 		am_dkim_header(msg->dkim, name, name_len, value, value_len);
-	if (size > AM_MSG_HEADER_MAX - msg->header_bytes) {
-		msg->verdict.headers_truncated = true;
-		return;
-	}
-	if ((h = am_arena_zalloc(msg->arena, sizeof(*h))) == NULL ||
+	if (size > AM_MSG_HEADER_MAX - msg->header_bytes ||
+	    (h = am_arena_zalloc(msg->arena, sizeof(*h))) == NULL ||
 	    (h->name = am_arena_strndup(msg->arena, name, name_len)) == NULL ||
 	    (h->value = am_arena_strndup(msg->arena, value, value_len)) ==
 		NULL) {
 		msg->verdict.headers_truncated = true;
+		am_arc_dropped(msg->arc, name, name_len);
 		return;
 	}
 	h->name_len = name_len;

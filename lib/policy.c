@@ -171,6 +171,23 @@ dmarc_reject(const struct am_policy_options *opt, struct am_arena *arena,
 	}
 }
 
+/* RFC 8617 7.2.1: a passing chain whose newest seal is by a trusted
+ * sealer, reporting a pass for this domain, outweighs the failure. */
+static void
+arc_vouched(struct am_arena *arena, struct am_author *a, struct acc *acc)
+{
+	const struct am_dmarc_outcome *d = &a->dmarc;
+	const char *tag = am_arena_printf(arena, "arc (sealer %s)",
+	    a->arc_sealer);
+
+	a->action = AM_ACTION_ACCEPT;
+	a->note = am_arena_printf(arena, "reason=%s", tag);
+	consider(acc, a->action, d->author_domain, "arc-trusted-sealer",
+	    am_arena_printf(arena, "DMARC fail for %s under %s: accepted, its "
+		"ARC chain sealed by %s (a trusted sealer) reports a pass",
+		d->author_domain, d->comment, a->arc_sealer), tag);
+}
+
 static void
 dmarc_one(const struct am_policy_options *opt, struct am_arena *arena,
     const struct am_policy_input *in, struct am_author *a, struct acc *acc)
@@ -185,6 +202,8 @@ dmarc_one(const struct am_policy_options *opt, struct am_arena *arena,
 			    "dmarc-policy-none",
 			    am_arena_printf(arena, "DMARC fail for %s under %s",
 				d->author_domain, d->comment), "dmarc");
+		} else if (a->arc_sealer != NULL) {
+			arc_vouched(arena, a, acc);
 		} else if (mode_for(opt, d->author_domain) == AM_MODE_NONE) {
 			a->note = "mode none";
 			consider(acc, a->action, d->author_domain,
@@ -356,11 +375,17 @@ am_policy_decide(const struct am_policy_options *opt, struct am_arena *arena,
 	out->wanted = acc.action;
 	/* what the rules would have done before indirect flow softened a
 	 * DMARC reject */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (authors[i].dmarc.result == AM_RESULT_FAIL &&
 		    authors[i].dmarc.requested == AM_DMARC_POLICY_REJECT &&
 		    authors[i].note != NULL)
 			out->wanted = AM_ACTION_REJECT;
+		/* a trusted sealer also avoids p=quarantine */
+		if (authors[i].arc_sealer != NULL &&
+		    authors[i].dmarc.requested == AM_DMARC_POLICY_QUARANTINE &&
+		    out->wanted < AM_ACTION_QUARANTINE)
+			out->wanted = AM_ACTION_QUARANTINE;
+	}
 	soften(opt, arena, in, authors, n, out);
 	/* policy.dmarc records what was applied to each Author Domain. */
 	for (i = 0; i < n; i++)

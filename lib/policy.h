@@ -15,6 +15,8 @@
  *                quarantine; "quarantine" quarantines it (RFC 9989's
  *                literal default); "none" records it only.  p=quarantine
  *                quarantines, p=none accepts; temperror as configured.
+ *                A failure a trusted ARC sealer vouches for (RFC 8617
+ *                7.2.1) is accepted instead, whatever the mode.
  *   pinning      a From domain pinned to networks must come from them
  *   headers      required header fields present, once-only fields once
  *   From         no Author Domain, too many, or several
@@ -134,6 +136,8 @@ struct am_author {
 	enum am_action action;
 	const char *note; /* why it differs from the request: "list mail:
 			     List-Id"; for the A-R comment, or NULL */
+	const char *arc_sealer; /* a trusted ARC sealer vouches for this
+				   DMARC failure (arc_trust.c), or NULL */
 };
 
 struct am_decision {

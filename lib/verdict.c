@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "address.h"
+#include "arc_trust.h"
 #include "authres.h"
 #include "buf.h"
 #include "domain.h"
@@ -201,6 +202,9 @@ am_verdict_dmarc(const struct am_ctx *ctx, struct am_dns_session *dns,
 		in.dkim = v->dkim_done ? &v->dkim : NULL;
 		am_dmarc_check(ctx, dns, arena, &in, trace,
 		    &v->authors[i].dmarc);
+		/* RFC 8617 7.2.1: a trusted sealer may vouch for a failure */
+		v->authors[i].arc_sealer = am_arc_vouch(dns, arena, opt,
+		    &v->arc, &v->authors[i].dmarc, trace);
 	}
 	v->nauthors = n;
 	pin->list_header = list_header(headers);
@@ -369,6 +373,10 @@ am_verdict_summary(struct am_arena *arena, const struct am_verdict *v)
 	field(&b, "rule", v->decision.rule);
 	if (v->decision.reason != NULL)
 		quoted(&b, "reason", v->decision.reason);
+	if (v->seal.aar != NULL)
+		am_buf_printf(&b, " sealed=i=%u", v->seal.instance);
+	else if (v->seal.why_not != NULL)
+		quoted(&b, "unsealed", v->seal.why_not);
 	s = am_arena_strdup(arena, b.len > 0 ? am_buf_str(&b) + 1 : "");
 	am_buf_release(&b);
 	return s;

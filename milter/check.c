@@ -301,6 +301,7 @@ exit_code(const struct am_verdict *v)
 		CLASSIFY(v->dkim.sigs[i].result);
 	for (i = 0; i < v->nauthors; i++)
 		CLASSIFY(v->authors[i].dmarc.result);
+	CLASSIFY(v->arc.result);
 #undef CLASSIFY
 	return temp ? EXIT_TEMP : bad ? EXIT_FAILLIKE : EXIT_PASS;
 }
@@ -328,6 +329,27 @@ print_dmarc(const struct am_verdict *v)
 		if (a->note != NULL)
 			printf("  local policy: %s\n", a->note);
 	}
+}
+
+/* RFC 8617: the chain, and our seal when one is configured. */
+static void
+print_arc(const struct am_verdict *v)
+{
+	const struct am_arc_result *a = &v->arc;
+
+	printf("arc=%s", am_result_name(a->result));
+	if (a->result == AM_RESULT_NONE)
+		printf(": no ARC sets\n");
+	else
+		printf(" (%u set%s): %s\n", a->sets, a->sets == 1 ? "" : "s",
+		    a->reason);
+	if (a->result == AM_RESULT_PASS)
+		printf("  oldest-pass %u; newest seal by %s\n", a->oldest_pass,
+		    a->sealer);
+	if (v->seal.aar != NULL)
+		printf("  sealed: i=%u (the ARC set above)\n", v->seal.instance);
+	else if (v->seal.why_not != NULL)
+		printf("  not sealed: %s\n", v->seal.why_not);
 }
 
 static void
@@ -365,6 +387,7 @@ print_methods(const struct am_verdict *v)
 	if (v->iprev_done)
 		printf("iprev=%s: %s\n", am_result_name(v->iprev.result),
 		    v->iprev.reason);
+	print_arc(v);
 }
 
 static void
@@ -372,6 +395,11 @@ print_text(const struct options *o, const struct am_verdict *v)
 {
 	const struct am_trace_line *l;
 
+	/* in the order the daemon leaves them at the top of the header */
+	if (v->seal.aar != NULL)
+		printf("ARC-Seal: %s\nARC-Message-Signature: %s\n"
+		       "ARC-Authentication-Results: %s\n",
+		    v->seal.as, v->seal.ams, v->seal.aar);
 	printf("Authentication-Results: %s\n", v->authres);
 	printf("\naction: %s (%s): %s\n", am_action_name(v->decision.action),
 	    v->decision.rule, v->decision.reason);
@@ -470,6 +498,29 @@ json_dmarc(struct json *j, const struct am_verdict *v)
 }
 
 static void
+json_arc(struct json *j, const struct am_verdict *v)
+{
+	json_object(j, "arc");
+	json_string(j, "result", am_result_name(v->arc.result));
+	json_uint(j, "sets", v->arc.sets);
+	json_string(j, "reason", v->arc.reason);
+	if (v->arc.result == AM_RESULT_PASS) {
+		json_uint(j, "oldest_pass", v->arc.oldest_pass);
+		json_string(j, "sealer", v->arc.sealer);
+	}
+	if (v->seal.aar != NULL || v->seal.why_not != NULL) {
+		json_object(j, "seal");
+		json_uint(j, "instance", v->seal.instance);
+		json_string(j, "arc_seal", v->seal.as);
+		json_string(j, "arc_message_signature", v->seal.ams);
+		json_string(j, "arc_authentication_results", v->seal.aar);
+		json_string(j, "not_sealed", v->seal.why_not);
+		json_end_object(j);
+	}
+	json_end_object(j);
+}
+
+static void
 print_json(const struct options *o, const struct am_verdict *v)
 {
 	const struct am_trace_line *l;
@@ -493,6 +544,7 @@ print_json(const struct options *o, const struct am_verdict *v)
 	else
 		json_string(&j, "spf", NULL);
 	json_dkim(&j, v);
+	json_arc(&j, v);
 	if (v->iprev_done) {
 		json_object(&j, "iprev");
 		json_string(&j, "result", am_result_name(v->iprev.result));

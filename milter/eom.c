@@ -3,7 +3,8 @@
  * eom.h).
  *
  * The header changes come first: the MTA takes them only before the
- * answer to end of message.  The answer follows (reject, defer,
+ * answer to end of message; the ARC seal after our Authentication-
+ * Results, which it copies.  The answer follows (reject, defer,
  * quarantine, accept), then what only observes: counters and the log
  * line, which report the answer actually given.
  */
@@ -13,11 +14,13 @@
 #include "log.h"
 #include "metrics.h"
 #include "reply.h"
+#include "seal.h"
 
 typedef void consumer_fn(struct eom *e);
 
 static consumer_fn *const consumers[] = {
 	reply_headers, /* forged A-R out, our verdict header and A-R in */
+	seal_eom,      /* our ARC set above our A-R (arc.seal_key) */
 	reply_action,  /* the answer to the MTA */
 	metrics_eom,   /* the status endpoint's counters */
 	log_eom,       /* one line per message */

@@ -77,9 +77,9 @@ quarantine(SMFICTX *ctx, const struct am_config *cfg,
 	return SMFIS_ACCEPT;
 }
 
-/* Inserts a header at the top (RFC 8601 placement for ours). */
-static bool
-insert_top(SMFICTX *ctx, const char *name, const char *value, bool leadspc)
+bool
+reply_insert_top(SMFICTX *ctx, const char *name, const char *value,
+    bool leadspc)
 {
 	char *text;
 	int rc;
@@ -123,9 +123,9 @@ reply_headers(struct eom *e)
 	    (verdict != NULL && !delete_fields(e->ctx, verdict,
 				    v->stale_verdicts, v->nstale_verdicts)) ||
 	    /* the verdict first, so that ours ends up on top of it */
-	    (verdict != NULL && !insert_top(e->ctx, verdict, v->label,
+	    (verdict != NULL && !reply_insert_top(e->ctx, verdict, v->label,
 				    e->leadspc)) ||
-	    !insert_top(e->ctx, "Authentication-Results", v->authres,
+	    !reply_insert_top(e->ctx, "Authentication-Results", v->authres,
 		e->leadspc)) {
 		e->status = SMFIS_TEMPFAIL;
 		e->header_refused = true;

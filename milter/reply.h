@@ -16,6 +16,12 @@
  */
 void reply_headers(struct eom *e);
 
+/* Inserts name: value at the top of the header (RFC 8601 placement for
+ * our fields); with leadspc the value gets its leading space.  False
+ * when the MTA refused or memory ran out. */
+bool reply_insert_top(SMFICTX *ctx, const char *name, const char *value,
+    bool leadspc);
+
 /* Answers the MTA as the verdict decided: accept, hold (or the
  * configured quarantine), reject or defer with the configured reply.
  * Does nothing once an earlier consumer deferred the message. */

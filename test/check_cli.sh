@@ -118,6 +118,83 @@ run --config "$tmp/bad.conf" --zone "$zone"
 tap_is "an invalid --config exits 65" "$rc" 65
 tap_like "... naming file and line" "$out" 'bad\.conf:1: dmarc\.mode: "sometimes"'
 
+# ARC (RFC 8617): a list's chain, a trusted sealer, our own seal.
+sign="${top_builddir:-.}/test/e2e_sign"
+"$sign" key 2048 arc._domainkey.lists.example "$tmp/list" &&
+	"$sign" key ed25519 ed._domainkey.mx.test "$tmp/ours" ||
+	echo "not ok - e2e_sign key failed"
+cat "$zone" "$tmp/list.zone" "$tmp/ours.zone" >"$tmp/arc.zone"
+"$sign" arcseal "$tmp/list.pem" lists.example arc \
+	"lists.example; dmarc=pass header.from=example.com" - "$tmp/list.eml" \
+	>"$tmp/sealed.eml"
+run --zone "$tmp/arc.zone" --client-ip 198.51.100.7 \
+	--mail-from x@lists.example "$tmp/sealed.eml"
+tap_like "a list's sealed message: arc=pass in the A-R" "$out" \
+	'arc=pass \(1 set, newest sealed by lists\.example\)'
+tap_like "... and explained" "$out" \
+	'^  oldest-pass 0; newest seal by lists\.example$'
+tap_like "... an untrusted sealer changes nothing" "$out" \
+	'^action: quarantine \(indirect-flow\)'
+tap_like "... the steps show the keys looked up" "$out" \
+	'arc +TXT arc\._domainkey\.lists\.example -> 2048-bit RSA key'
+printf 'arc { trusted_sealers = {"lists.example"} }\n' >"$tmp/trust.conf"
+run --config "$tmp/trust.conf" --zone "$tmp/arc.zone" \
+	--client-ip 198.51.100.7 --mail-from x@lists.example "$tmp/sealed.eml"
+tap_like "a trusted sealer's dmarc=pass accepts the DMARC failure" "$out" \
+	'^action: accept \(arc-trusted-sealer\): DMARC fail for example\.com'
+tap_like "... the verdict line says why" "$out" \
+	'^verdict: reject-avoided; dmarc=fail; reason=arc \(sealer lists\.example\)$'
+tap_like "... the A-R dmarc comment too" "$out" \
+	'dmarc=fail \(p=reject; reason=arc \\\(sealer lists\.example\\\)\)'
+tap_like "... the steps say what the sealer reported" "$out" \
+	'trusted sealer lists\.example reports dmarc=pass for example\.com'
+sed 's/^now$/later/' "$tmp/sealed.eml" >"$tmp/changed.eml"
+run --config "$tmp/trust.conf" --zone "$tmp/arc.zone" \
+	--client-ip 198.51.100.7 --mail-from x@lists.example "$tmp/changed.eml"
+tap_like "the body changed after sealing: arc=fail, and why" "$out" \
+	'arc=fail \(1 set\): ARC-Message-Signature i=1: the body hash did not verify'
+tap_like "... and the trusted sealer no longer counts" "$out" \
+	'^action: quarantine \(indirect-flow\)'
+tap_is "... a fail-like exit" "$rc" 1
+run --zone "$tmp/arc.zone" --json --client-ip 198.51.100.7 "$tmp/sealed.eml"
+tap_like "--json carries the chain" "$out" '"arc": \{'
+tap_like "... its result and sealer" "$(printf '%s\n' "$out" |
+	sed -n '/"arc": {/,/}/p' | tr -d ' \n')" \
+	'"result":"pass","sets":1,"reason":"1set,newestsealedbylists\.example","oldest_pass":0,"sealer":"lists\.example"'
+cat >"$tmp/seal.conf" <<CONF
+milter { authserv_id = "mx.test" }
+arc { seal_domain = "mx.test" seal_selector = "ed" seal_key = "$tmp/ours.pem" }
+CONF
+run --config "$tmp/seal.conf" --zone "$tmp/arc.zone" \
+	--client-ip 198.51.100.7 --mail-from x@lists.example "$tmp/sealed.eml"
+tap_like "with a seal key the checker shows our set" "$out" \
+	'^ARC-Seal: i=2; a=ed25519-sha256; t=[0-9]+; cv=pass; d=mx\.test; s=ed;$'
+tap_like "... its AAR copies our A-R" "$out" \
+	'^ARC-Authentication-Results: i=2; mx\.test;$'
+# The header block as the daemon would deliver it, then the message.
+printf '%s\n' "$out" | sed '/^$/,$d' | cat - "$tmp/sealed.eml" >"$tmp/twice.eml"
+run --zone "$tmp/arc.zone" --client-ip 203.0.113.9 "$tmp/twice.eml"
+tap_like "... and the next hop verifies both sets" "$out" \
+	'arc=pass \(2 sets, newest sealed by mx\.test\)'
+printf 'arc { seal_domain = "mx.test" seal_selector = "ed" seal_key = "%s" }\n' \
+	"$tmp/none.pem" >"$tmp/nokey.conf"
+run --config "$tmp/nokey.conf" --zone "$zone"
+tap_is "a seal key that cannot be read exits 65" "$rc" 65
+tap_like "... naming it" "$out" "ARC: arc seal_key $tmp/none\.pem: No such file or directory"
+if openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+	-out "$tmp/ec.pem" 2>/dev/null; then
+	sed "s|none\.pem|ec.pem|" "$tmp/nokey.conf" >"$tmp/ec.conf"
+	run --config "$tmp/ec.conf" --zone "$zone"
+	tap_like "a seal key of another type is refused" "$out" \
+		'is neither an RSA nor an Ed25519 key'
+else
+	tap_skip "a seal key of another type is refused" "openssl cannot make an EC key"
+fi
+printf 'arc { seal_domain = "mx.test" }\n' >"$tmp/half.conf"
+run --config "$tmp/half.conf" --zone "$zone"
+tap_is "seal_domain without its key and selector exits 65" "$rc" 65
+tap_like "... saying they go together" "$out" 'go together'
+
 # Bad input: a clear message and a defined exit code.
 run --client-ip 192.0.2.300
 tap_is "invalid client IP exits 64" "$rc" 64

@@ -3,13 +3,19 @@
  * (test/e2e.sh), made at test time with the same signer as the unit
  * tests (dkimsign.c: OpenSSL keys, libopendkim's signer).
  *
- *   e2e_sign key BITS OWNER PREFIX
- *	writes PREFIX.pem (a fresh RSA private key) and PREFIX.zone, the key
- *	record as a zone file line for OWNER (split into character-strings)
+ *   e2e_sign key BITS|ed25519 OWNER PREFIX
+ *	writes PREFIX.pem (a fresh RSA or Ed25519 private key) and
+ *	PREFIX.zone, the key record as a zone file line for OWNER (split
+ *	into character-strings)
  *   e2e_sign sign PREFIX.pem DOMAIN SELECTOR [FILE]
  *	prints FILE (default: standard input) with a DKIM-Signature field
  *	(rsa-sha256, relaxed/relaxed, every field signed) on top, every line
  *	ending in LF (swaks sends CRLF)
+ *
+ *   e2e_sign arcseal KEY.pem DOMAIN SELECTOR AUTHRES ZONE|- [FILE]
+ *	prints FILE with our ARC set on top (lib/arc_seal.c: "i=N; AUTHRES"
+ *	as its ARC-Authentication-Results, sealed now), the chain already
+ *	there judged against the zone file ZONE (-: no records); LF ends
  *
  * Exit status 0, or 1 with the reason on standard error.
  */
@@ -19,15 +25,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
+#include "arcsign.h"
 #include "buf.h"
 #include "dkimsign.h"
+#include "zone.h"
 
 static int
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: e2e_sign key BITS OWNER PREFIX\n"
-	    "       e2e_sign sign KEY.pem DOMAIN SELECTOR [FILE]\n");
+	    "usage: e2e_sign key BITS|ed25519 OWNER PREFIX\n"
+	    "       e2e_sign sign KEY.pem DOMAIN SELECTOR [FILE]\n"
+	    "       e2e_sign arcseal KEY.pem DOMAIN SELECTOR AUTHRES ZONE|- "
+	    "[FILE]\n");
 	return 1;
 }
 
@@ -101,8 +113,9 @@ make_key(int argc, char **argv)
 
 	if (argc != 5)
 		return usage();
-	if ((key = dkimsign_key_rsa((unsigned)strtoul(argv[2], NULL, 10))) ==
-	    NULL)
+	key = strcmp(argv[2], "ed25519") == 0 ? dkimsign_key_ed25519() :
+	    dkimsign_key_rsa((unsigned)strtoul(argv[2], NULL, 10));
+	if (key == NULL)
 		return 1;
 	am_buf_init(&zone, 0);
 	dkimsign_zone_txt(&zone, argv[3], key->record);
@@ -158,6 +171,67 @@ sign(int argc, char **argv)
 	return ok ? 0 : 1;
 }
 
+static time_t
+wall_clock(void *arg)
+{
+	(void)arg;
+	return time(NULL);
+}
+
+/* The resolver for the chain already on the message: the zone file at
+ * path, or none ("-"). */
+static struct am_dns *
+chain_dns(const char *path)
+{
+	struct am_zone *zone = am_zone_new();
+	char err[256];
+
+	if (zone == NULL)
+		return NULL;
+	if (strcmp(path, "-") != 0 &&
+	    !am_zone_load_file(zone, path, err, sizeof(err))) {
+		fprintf(stderr, "e2e_sign: %s\n", err);
+		am_zone_free(zone);
+		return NULL;
+	}
+	return am_dns_new_zone(zone);
+}
+
+static int
+arcseal(int argc, char **argv)
+{
+	struct am_arena *arena = am_arena_new();
+	struct am_arc_sealer *sealer = NULL;
+	struct dkimsign_key key;
+	struct am_dns *dns = NULL;
+	struct am_ctx ctx;
+	char *pem, *msg = NULL, *out = NULL;
+
+	if (argc != 7 && argc != 8)
+		return usage();
+	if ((pem = slurp_file(argv[2])) == NULL)
+		return 1;
+	memset(&key, 0, sizeof(key));
+	key.private_pem = pem;
+	if ((sealer = arcsign_sealer(&key, argv[3], argv[4])) == NULL ||
+	    (dns = chain_dns(argv[6])) == NULL ||
+	    (msg = slurp_file(argc == 8 ? argv[7] : "-")) == NULL)
+		goto done;
+	am_ctx_init(&ctx, dns);
+	ctx.clock = wall_clock;
+	if ((out = arcsign_seal(&ctx, am_dns_session_new(dns, arena), arena,
+		 sealer, argv[5], msg)) != NULL)
+		print_lf(out);
+done:
+	am_arena_free(arena);
+	am_dns_free(dns);
+	am_arc_sealer_free(sealer);
+	free(out);
+	free(msg);
+	free(pem);
+	return out != NULL && fflush(stdout) == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -165,5 +239,7 @@ main(int argc, char **argv)
 		return make_key(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "sign") == 0)
 		return sign(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "arcseal") == 0)
+		return arcseal(argc, argv);
 	return usage();
 }

@@ -9,13 +9,15 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "arcsign.h"
 #include "buf.h"
 #include "dkimsign.h"
 #include "eml.h"
 #include "message.h"
 #include "verdict.h"
 
-static struct dkimsign_key *key;
+static struct dkimsign_key *key, *arc_key;
+static struct am_arc_sealer *list_sealer, *our_sealer;
 static char *zone_text;
 
 /* SPF: example.com sends from 192.0.2.0/24, the ESP from 198.51.100.0/24;
@@ -26,7 +28,12 @@ setup(void **state)
 	struct am_buf z;
 
 	(void)state;
-	if ((key = dkimsign_key_rsa(2048)) == NULL)
+	if ((key = dkimsign_key_rsa(2048)) == NULL ||
+	    (arc_key = dkimsign_key_rsa(2048)) == NULL ||
+	    (list_sealer = arcsign_sealer(arc_key, "lists.example",
+		 "arc")) == NULL ||
+	    (our_sealer = arcsign_sealer(arc_key, "mx.test.example",
+		 "arc")) == NULL)
 		return -1;
 	am_buf_init(&z, 0);
 	am_buf_adds(&z,
@@ -41,6 +48,9 @@ setup(void **state)
 	    "7.2.0.192.in-addr.arpa PTR mail.example.com\n"
 	    "mail.example.com A 192.0.2.7\n");
 	dkimsign_zone_txt(&z, "sel._domainkey.example.com", key->record);
+	dkimsign_zone_txt(&z, "arc._domainkey.lists.example", arc_key->record);
+	dkimsign_zone_txt(&z, "arc._domainkey.mx.test.example",
+	    arc_key->record);
 	zone_text = strdup(am_buf_str(&z));
 	am_buf_release(&z);
 	return zone_text != NULL ? 0 : -1;
@@ -51,6 +61,9 @@ teardown(void **state)
 {
 	(void)state;
 	dkimsign_key_free(key);
+	dkimsign_key_free(arc_key);
+	am_arc_sealer_free(list_sealer);
+	am_arc_sealer_free(our_sealer);
 	free(zone_text);
 	return 0;
 }
@@ -485,6 +498,147 @@ message_two_date_fields_get_the_header_action(void **state)
 	run_free(&r);
 }
 
+/* A list (lists.example) tags the subject of example.com's message, adds
+ * List-Id, and seals; its AAR says what it saw on arrival. */
+static char *
+list_message(const char *aar)
+{
+	static const char m[] =
+	    "List-Id: <news.lists.example>\r\n"
+	    "From: Example News <news@example.com>\r\n"
+	    "To: news@lists.example\r\n"
+	    "Subject: [news] November news\r\n"
+	    "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+	    "Message-ID: <1@example.com>\r\n"
+	    "\r\n"
+	    "Hello reader.\r\n";
+	struct test_env env;
+	char *out;
+
+	test_env_init(&env, zone_text);
+	out = arcsign_seal(&env.ctx, env.session, env.arena, list_sealer, aar,
+	    m);
+	test_env_free(&env);
+	assert_non_null(out);
+	return out;
+}
+
+static void
+message_list_sealed_by_trusted_sealer_is_accepted(void **state)
+{
+	static char *trusted[] = {"lists.example"};
+	struct run r;
+	char *m = list_message("lists.example; dkim=pass header.d=example.com; "
+			       "dmarc=pass header.from=example.com");
+
+	(void)state;
+	run_init(&r);
+	r.env.ctx.verdict_header = "X-Verdict";
+	r.policy.trusted_sealers = trusted;
+	r.policy.ntrusted_sealers = 1;
+	run_message(&r, "203.0.113.5", "<news-bounces@lists.example>", m);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_FAIL);
+	assert_int_equal(r.v->decision.action, AM_ACTION_ACCEPT);
+	assert_string_equal(r.v->decision.rule, "arc-trusted-sealer");
+	contains(r.v->authres, "arc=pass (1 set, newest sealed by lists.example) "
+			       "smtp.remote-ip=203.0.113.5\n\t"
+			       "header.oldest-pass=0;");
+	contains(r.v->authres,
+	    "dmarc=fail (p=reject; reason=arc \\(sealer lists.example\\))");
+	assert_string_equal(r.v->label,
+	    "reject-avoided; dmarc=fail; reason=arc (sealer lists.example)");
+	contains(r.v->summary, "arc=pass");
+	run_free(&r);
+	/* not trusted: the list's quarantine, ARC or not */
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<news-bounces@lists.example>", m);
+	assert_int_equal(r.v->decision.action, AM_ACTION_QUARANTINE);
+	assert_string_equal(r.v->decision.rule, "indirect-flow");
+	contains(r.v->authres, "arc=pass");
+	run_free(&r);
+	free(m);
+}
+
+static void
+message_trusted_sealer_must_report_a_pass(void **state)
+{
+	static char *trusted[] = {"lists.example"};
+	struct run r;
+	char *m = list_message("lists.example; spf=pass "
+			       "smtp.mailfrom=other.example; dmarc=fail "
+			       "header.from=example.com"),
+	     *bad;
+
+	(void)state;
+	run_init(&r);
+	r.policy.trusted_sealers = trusted;
+	r.policy.ntrusted_sealers = 1;
+	run_message(&r, "203.0.113.5", "<news-bounces@lists.example>", m);
+	assert_int_equal(r.v->decision.action, AM_ACTION_QUARANTINE);
+	run_free(&r);
+	free(m);
+	/* a chain broken after sealing changes nothing either */
+	m = list_message("lists.example; dmarc=pass header.from=example.com");
+	bad = strdup(m);
+	strstr(bad, "Hello reader")[0] = 'J';
+	run_init(&r);
+	r.policy.trusted_sealers = trusted;
+	r.policy.ntrusted_sealers = 1;
+	run_message(&r, "203.0.113.5", "<news-bounces@lists.example>", bad);
+	assert_int_equal(r.v->decision.action, AM_ACTION_QUARANTINE);
+	contains(r.v->authres, "arc=fail (ARC-Message-Signature i=1: the body "
+			       "hash did not verify");
+	contains(r.v->summary, "arc=fail");
+	run_free(&r);
+	free(bad);
+	free(m);
+}
+
+/* With a seal key the message passed on gets our set, after our A-R. */
+static void
+message_passed_on_is_sealed(void **state)
+{
+	struct run r;
+	struct test_env env;
+	struct am_arc_result res;
+	struct am_buf b;
+	char *m = list_message("lists.example; dmarc=pass "
+			       "header.from=example.com");
+
+	(void)state;
+	run_init(&r);
+	r.env.ctx.arc_sealer = our_sealer;
+	run_message(&r, "203.0.113.5", "<news-bounces@lists.example>", m);
+	assert_int_equal(r.v->decision.action, AM_ACTION_QUARANTINE);
+	assert_int_equal(r.v->seal.instance, 2);
+	assert_true(strncmp(r.v->seal.aar, "i=2; mx.test.example;", 21) == 0);
+	contains(r.v->seal.aar, r.v->authres);
+	contains(r.v->seal.as, "cv=pass; d=mx.test.example; s=arc;");
+	contains(r.v->seal.ams, "h=from:subject:date:to:message-id:list-id;");
+	/* what the next hop sees verifies */
+	am_buf_init(&b, 0);
+	am_buf_printf(&b, "ARC-Seal: %s\r\nARC-Message-Signature: %s\r\n"
+			  "ARC-Authentication-Results: %s\r\n"
+			  "Authentication-Results: %s\r\n%s",
+	    r.v->seal.as, r.v->seal.ams, r.v->seal.aar, r.v->authres, m);
+	test_env_init(&env, zone_text);
+	am_arc_free(arcsign_check(&env.ctx, env.session, env.arena,
+	    am_buf_str(&b), &res));
+	assert_int_equal(res.result, AM_RESULT_PASS);
+	assert_int_equal(res.sets, 2);
+	test_env_free(&env);
+	am_buf_release(&b);
+	run_free(&r);
+	/* a rejected message is not passed on, so not sealed */
+	run_init(&r);
+	r.env.ctx.arc_sealer = our_sealer;
+	run_message(&r, "203.0.113.5", "<x@evil.example>", base_message);
+	assert_int_equal(r.v->decision.action, AM_ACTION_REJECT);
+	assert_null(r.v->seal.aar);
+	run_free(&r);
+	free(m);
+}
+
 static void
 message_header_is_rendered_exactly(void **state)
 {
@@ -533,6 +687,10 @@ main(void)
 		cmocka_unit_test(message_list_mail_is_quarantined_and_says_why),
 		cmocka_unit_test(message_two_date_fields_get_the_header_action),
 		cmocka_unit_test(message_header_is_rendered_exactly),
+		cmocka_unit_test(
+		    message_list_sealed_by_trusted_sealer_is_accepted),
+		cmocka_unit_test(message_trusted_sealer_must_report_a_pass),
+		cmocka_unit_test(message_passed_on_is_sealed),
 	};
 	return cmocka_run_group_tests_name("message", tests, setup, teardown);
 }

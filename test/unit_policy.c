@@ -1,6 +1,7 @@
 /* unit_policy.c - local policy, one named case per rule of policy.h:
- * DMARC dispositions and modes, indirect-flow signs, per-domain modes,
- * sender pinning, header rules, From trouble, exemptions, the dry run. */
+ * DMARC dispositions and modes, indirect-flow signs, trusted ARC
+ * sealers, per-domain modes, sender pinning, header rules, From trouble,
+ * exemptions, the dry run. */
 #include "autoconfig.h"
 
 #include <string.h>
@@ -18,7 +19,8 @@ enum setup {
 	PLAIN, TRUSTED, AUTHED, ALLOWED_NET, ALLOWED_DOMAIN, MODE_NONE,
 	MODE_QUARANTINE, LIST, FORWARDER_NET, FORWARDER_NAME, SRS,
 	DOMAIN_MODE, PINNED_WRONG, PINNED_RIGHT, BAD_HEADERS, DRY_RUN,
-	TEMPFAIL_ON_TEMPERROR, MULTI_REJECT, MULTI_QUARANTINE,
+	TEMPFAIL_ON_TEMPERROR, MULTI_REJECT, MULTI_QUARANTINE, ARC_LIST,
+	ARC_MODE_QUARANTINE, ARC_PINNED,
 };
 
 struct policy_case {
@@ -132,6 +134,23 @@ static const struct policy_case cases[] = {
 	    "dry run: would reject (DMARC fail for a0.example", REJ, NULL},
 	{"a dry run covers pinning too", {R(PASS, REJECT)}, 1, OK, DRY_RUN,
 	    ACCEPT, "dry-run", "dry run: would reject", REJ, NULL},
+	{"a trusted ARC sealer's pass accepts a list's p=reject failure",
+	    {R(FAIL, REJECT)}, 1, OK, ARC_LIST, ACCEPT, "arc-trusted-sealer",
+	    "DMARC fail for a0.example under p=reject: accepted, its ARC chain "
+	    "sealed by lists.example (a trusted sealer) reports a pass", REJ,
+	    "reason=arc (sealer lists.example)"},
+	{"a trusted ARC sealer avoids p=quarantine too",
+	    {R(FAIL, QUARANTINE)}, 1, OK, ARC_LIST, ACCEPT,
+	    "arc-trusted-sealer", NULL, QUAR,
+	    "reason=arc (sealer lists.example)"},
+	{"a trusted ARC sealer outweighs mode quarantine", {R(FAIL, REJECT)},
+	    1, OK, ARC_MODE_QUARANTINE, ACCEPT, "arc-trusted-sealer", NULL, REJ,
+	    "reason=arc (sealer lists.example)"},
+	{"p=none needs no trusted sealer", {R(FAIL, NONE)}, 1, OK, ARC_LIST,
+	    ACCEPT, "dmarc-policy-none", NULL, ACCEPT, NULL},
+	{"a trusted ARC sealer does not lift sender pinning",
+	    {R(FAIL, REJECT)}, 1, OK, ARC_PINNED, REJ, "pinned-sender", NULL,
+	    REJ, "reason=arc (sealer lists.example)"},
 };
 
 static void
@@ -218,6 +237,16 @@ configure(const struct policy_case *c, struct am_policy_options *opt,
 	case MULTI_QUARANTINE:
 		opt->multiple_from = AM_MULTI_FROM_QUARANTINE;
 		break;
+	case ARC_LIST:
+		in->list_header = "List-Id";
+		break;
+	case ARC_MODE_QUARANTINE:
+		opt->mode = AM_MODE_QUARANTINE;
+		break;
+	case ARC_PINNED:
+		opt->pins = &pin;
+		opt->npins = 1;
+		break;
 	case PLAIN:
 		break;
 	}
@@ -248,6 +277,9 @@ policy_named_case(void **state)
 		authors[i].dmarc.comment = am_arena_printf(arena, "p=%s",
 		    am_dmarc_policy_name(c->a[i].requested));
 		authors[i].dmarc.reason = "test";
+		/* arc_trust.c's finding, for the ARC cases */
+		if (c->setup >= ARC_LIST && c->a[i].result == AM_RESULT_FAIL)
+			authors[i].arc_sealer = "lists.example";
 	}
 	am_policy_decide(&opt, arena, &in, authors, c->n, c->from, &d);
 	if (d.action != c->action)

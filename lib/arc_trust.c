@@ -1,0 +1,134 @@
+/*
+ * arc_trust.c - whether a trusted ARC sealer vouches for a From domain
+ * whose DMARC evaluation failed (RFC 8617 7.2.1, RFC 9989 local policy).
+ *
+ * It does when the chain passed (5.2), the newest seal's d= is one of
+ * arc.trusted_sealers (exactly), and that seal's own
+ * ARC-Authentication-Results reports, for the Author Domain, dmarc=pass
+ * (header.from the Author Domain, or none given), or dkim=pass with a
+ * header.d (else header.i's domain) aligned with it, or spf=pass with an
+ * smtp.mailfrom aligned with it, under the Author Domain's adkim/aspf
+ * (RFC 9989 4.4: equal when strict, one Organizational Domain when
+ * relaxed).  The sealer's word is taken only about what it says it saw;
+ * nothing else of the AAR is used.
+ *
+ * Threads: no state; lookups through the message's session.
+ */
+#include "autoconfig.h"
+
+#include <string.h>
+
+#include "arc_internal.h"
+#include "arc_trust.h"
+#include "domain.h"
+#include "orgdomain.h"
+
+static bool
+trusted(const struct am_policy_options *opt, const char *sealer)
+{
+	size_t i;
+
+	for (i = 0; i < opt->ntrusted_sealers; i++)
+		if (am_domain_equal(sealer, opt->trusted_sealers[i]))
+			return true;
+	return false;
+}
+
+/* The domain of "user@domain", "@domain" or "domain". */
+static const char *
+domain_of(const char *id)
+{
+	const char *at = id != NULL ? strrchr(id, '@') : NULL;
+
+	return at != NULL ? at + 1 : id;
+}
+
+/* The Organizational Domain of name, or NULL when a lookup failed. */
+static const char *
+org(struct am_dns_session *dns, struct am_arena *arena, const char *name,
+    struct am_trace *trace)
+{
+	struct am_walk walk;
+
+	am_orgdomain_walk(dns, arena, name, true, trace, &walk);
+	return walk.tempfail ? NULL : am_orgdomain_select(&walk);
+}
+
+static bool
+aligned(struct am_dns_session *dns, struct am_arena *arena,
+    const struct am_dmarc_outcome *d, const char *id, bool strict,
+    struct am_trace *trace)
+{
+	const char *a, *b;
+
+	if (id == NULL || !am_domain_valid(id, strlen(id)))
+		return false;
+	if (am_domain_equal(id, d->author_domain))
+		return true;
+	if (strict)
+		return false;
+	a = d->org_domain != NULL ? d->org_domain :
+				    org(dns, arena, d->author_domain, trace);
+	b = org(dns, arena, id, trace);
+	return a != NULL && b != NULL && am_domain_equal(a, b);
+}
+
+/* What in the AAR vouches for the Author Domain, or NULL. */
+static const char *
+vouching_result(struct am_dns_session *dns, struct am_arena *arena,
+    const struct am_aar *aar, const struct am_dmarc_outcome *d,
+    struct am_trace *trace)
+{
+	const struct am_aar_result *r;
+	const char *id;
+	size_t i;
+
+	for (i = 0; i < aar->n; i++) {
+		r = &aar->results[i];
+		if (strcmp(r->result, "pass") != 0)
+			continue;
+		if (strcmp(r->method, "dmarc") == 0 &&
+		    (r->header_from == NULL ||
+			am_domain_equal(domain_of(r->header_from),
+			    d->author_domain)))
+			return "dmarc=pass";
+		id = r->header_d != NULL ? r->header_d : domain_of(r->header_i);
+		if (strcmp(r->method, "dkim") == 0 &&
+		    aligned(dns, arena, d, id, d->record.adkim_strict, trace))
+			return am_arena_printf(arena, "dkim=pass header.d=%s",
+			    id);
+		id = domain_of(r->smtp_mailfrom);
+		if (strcmp(r->method, "spf") == 0 &&
+		    aligned(dns, arena, d, id, d->record.aspf_strict, trace))
+			return am_arena_printf(arena, "spf=pass "
+			    "smtp.mailfrom=%s", id);
+	}
+	return NULL;
+}
+
+const char *
+am_arc_vouch(struct am_dns_session *dns, struct am_arena *arena,
+    const struct am_policy_options *opt, const struct am_arc_result *arc,
+    const struct am_dmarc_outcome *d, struct am_trace *trace)
+{
+	struct am_aar aar;
+	const char *what;
+
+	if (arc->result != AM_RESULT_PASS || opt->ntrusted_sealers == 0 ||
+	    d->result != AM_RESULT_FAIL)
+		return NULL;
+	if (!trusted(opt, arc->sealer)) {
+		am_trace_add(trace, "arc", 0, "sealer %s is not in "
+		    "trusted_sealers", arc->sealer);
+		return NULL;
+	}
+	if (!am_aar_parse(arena, arc->aar, strlen(arc->aar), &aar) ||
+	    (what = vouching_result(dns, arena, &aar, d, trace)) == NULL) {
+		am_trace_add(trace, "arc", 0, "trusted sealer %s reports no "
+		    "pass aligned with %s", arc->sealer, d->author_domain);
+		return NULL;
+	}
+	am_trace_add(trace, "arc", 0, "trusted sealer %s reports %s for %s",
+	    arc->sealer, what, d->author_domain);
+	return arc->sealer;
+}
