@@ -22,8 +22,10 @@ BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config
 # nsd: the real DNS server of the live tests; ldnsutils: signs its test
 # zones for DNSSEC; postfix + swaks: the end-to-end tests; clang +
 # libclang-rt: the fuzz targets; python3: JSON validation in the CLI
-# tests.
-TEST_PACKAGES="nsd ldnsutils postfix swaks clang libclang-rt-14-dev python3"
+# tests; python3-dkim + python3-authres: the independent ARC
+# implementation of the interop tests (test/arc_interop.sh).
+TEST_PACKAGES="nsd ldnsutils postfix swaks clang libclang-rt-14-dev python3
+	python3-dkim python3-authres"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 JOBS=$(nproc 2>/dev/null || echo 2)
 
