@@ -71,7 +71,14 @@ bail() {
 mkdir -p "$T/keys" "$T/zones" "$T/msg"
 "$SIGN" key 2048 sel._domainkey.example.test. "$T/keys/example" ||
 	bail "cannot make a DKIM key"
-cat "$DATA/test.zone" "$T/keys/example.zone" >"$T/zones/test.zone"
+# ARC: a list's sealing key, an unknown sealer's, and ours (47-arc.sh)
+"$SIGN" key 2048 arc._domainkey.lists.example.test. "$T/keys/list" &&
+	"$SIGN" key 2048 arc._domainkey.unknown.test. "$T/keys/unknown" &&
+	"$SIGN" key ed25519 ed._domainkey.seal.test. "$T/keys/seal-ed" &&
+	"$SIGN" key 2048 rsa._domainkey.seal.test. "$T/keys/seal-rsa" ||
+	bail "cannot make the ARC keys"
+chmod 644 "$T"/keys/*.pem
+cat "$DATA/test.zone" "$T"/keys/*.zone >"$T/zones/test.zone"
 cp "$DATA"/*.arpa.zone "$T/zones/"
 dns_start "$T/dns" "$T"/zones/*.zone || bail "nsd would not start"
 

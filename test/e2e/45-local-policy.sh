@@ -4,13 +4,6 @@
 # under p=reject and comes from 203.0.113.5, an ordinary client, unless
 # it says otherwise.
 
-# held_header QID NAME: the NAME fields of the message Postfix holds as
-# QID, unfolded, one per line.
-held_header() {
-	postcat -c "$PF" -h -q "$1" 2>/dev/null >"$T/held.$1" || return 1
-	header "$2" "$T/held.$1"
-}
-
 # Under the suite's configuration: dmarc.mode = reject (the default).
 message list-spoof news@example.test 'list traffic' \
 	'List-Id: Readers of example news <readers.lists.example.test>'

@@ -139,6 +139,13 @@ held() {
 	tap_is "... and not delivered" "$(sink_count "^Message-ID: <$1@e2e\\.test>")" 0
 }
 
+# held_header QID NAME: the NAME fields of the message Postfix holds as
+# QID, unfolded, one per line.
+held_header() {
+	postcat -c "$PF" -h -q "$1" 2>/dev/null >"$T/held.$1" || return 1
+	header "$2" "$T/held.$1"
+}
+
 # --- smtp-sink: where Postfix delivers ------------------------------------
 
 sink_pid=
