@@ -5,8 +5,12 @@
  *
  *   verify    libopendkim alone verifying the message's signature: the
  *             cryptographic floor any DKIM milter pays
+ *   arc       lib/arc.c alone verifying the message's ARC chain (one
+ *             set, then three), and sealing it (RSA-2048, Ed25519)
  *   full      the whole path of the daemon minus the milter protocol:
- *             .eml split, SPF, DKIM, iprev, DMARC, policy, the header
+ *             .eml split, SPF, DKIM, iprev, DMARC, policy, the header;
+ *             then the same with a one-set chain verified and our set
+ *             added
  *   memory    arena bytes per message, and the process's peak RSS
  *
  * DNS comes from a static zone (the resolver's cache would answer a
@@ -21,6 +25,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "arcsign.h"
 #include "arena.h"
 #include "buf.h"
 #include "dkimsign.h"
@@ -29,7 +34,8 @@
 #include "verdict.h"
 #include "zone.h"
 
-#define ROUNDS 3000
+#define ROUNDS	    3000
+#define SEAL_ROUNDS 500 /* sealing signs twice: RSA-2048 is slow */
 
 static double
 now(void)
@@ -92,10 +98,48 @@ make_dns(const struct dkimsign_key *key)
 			"7.2.0.192.in-addr.arpa PTR mail.example.com\n"
 			"mail.example.com A 192.0.2.7\n");
 	dkimsign_zone_txt(&z, "sel._domainkey.example.com", key->record);
+	/* the ARC sealers use the same key */
+	dkimsign_zone_txt(&z, "arc._domainkey.lists.example", key->record);
 	if (!am_zone_parse(zone, am_buf_str(&z), z.len, err, sizeof(err)))
 		exit(1);
 	am_buf_release(&z);
 	return am_dns_new_zone(zone);
+}
+
+/* Seconds per message to judge the chain of message (expecting sets
+ * sets that pass) and, with sealer, to seal it. */
+static double
+arc(const struct am_ctx *ctx, const char *message, unsigned sets,
+    const struct am_arc_sealer *sealer, int rounds)
+{
+	struct am_arc_result res;
+	struct am_arc_seal seal;
+	struct am_dns_session *s;
+	struct am_arena *arena;
+	struct am_arc *a;
+	double t0 = now();
+	int i;
+
+	for (i = 0; i < rounds; i++) {
+		arena = am_arena_new();
+		s = am_dns_session_new(ctx->dns, arena);
+		a = arcsign_check(ctx, s, arena, message, &res);
+		if (res.sets != sets || (sets > 0 &&
+					    res.result != AM_RESULT_PASS)) {
+			fprintf(stderr, "bench: the chain: %s\n", res.reason);
+			exit(1);
+		}
+		if (sealer != NULL) {
+			am_arc_seal(a, sealer, &res, "mx.example.net; arc=pass",
+			    NULL, &seal);
+			if (seal.aar == NULL)
+				exit(1);
+		}
+		am_arc_free(a);
+		am_dns_session_end(s);
+		am_arena_free(arena);
+	}
+	return (now() - t0) / rounds;
 }
 
 /* One message through the whole core; returns its arena bytes. */
@@ -120,7 +164,8 @@ full(const struct am_ctx *ctx, const char *message, size_t len)
 	am_eml_free(eml);
 	v = am_msg_finish(msg);
 	if (v->nauthors != 1 || v->authors[0].dmarc.result != AM_RESULT_PASS ||
-	    v->dkim.sigs[0].result != AM_RESULT_PASS) {
+	    v->dkim.sigs[0].result != AM_RESULT_PASS ||
+	    (ctx->arc_sealer != NULL && v->seal.aar == NULL)) {
 		fprintf(stderr, "bench: unexpected verdict: %s\n", v->summary);
 		exit(1);
 	}
@@ -128,6 +173,61 @@ full(const struct am_ctx *ctx, const char *message, size_t len)
 	am_msg_free(msg);
 	am_conn_free(conn);
 	return used;
+}
+
+/* message with one, and three, ARC sets of lists.example (RSA-2048). */
+static void
+chains(const struct am_ctx *ctx, const struct am_arc_sealer *list,
+    const char *message, char **one, char **three)
+{
+	struct am_arena *arena = am_arena_new();
+	struct am_dns_session *s = am_dns_session_new(ctx->dns, arena);
+	char *two;
+
+	*one = arcsign_seal(ctx, s, arena, list, "lists.example; dmarc=pass",
+	    message);
+	two = arcsign_seal(ctx, s, arena, list, "lists.example; arc=pass",
+	    *one);
+	*three = arcsign_seal(ctx, s, arena, list, "lists.example; arc=pass",
+	    two);
+	if (*one == NULL || two == NULL || *three == NULL)
+		exit(1);
+	free(two);
+	am_dns_session_end(s);
+	am_arena_free(arena);
+}
+
+static void
+report_arc(const struct am_ctx *ctx, const char *message, double t_verify,
+    const struct dkimsign_key *key)
+{
+	struct dkimsign_key *ed = dkimsign_key_ed25519();
+	struct am_arc_sealer *list = arcsign_sealer(key, "lists.example", "arc"),
+			     *eds = ed != NULL ? arcsign_sealer(ed,
+				 "mx.example.net", "ed") : NULL;
+	char *one, *three;
+	double t;
+
+	if (list == NULL || eds == NULL)
+		exit(1);
+	chains(ctx, list, message, &one, &three);
+	t = arc(ctx, one, 1, NULL, ROUNDS);
+	printf("  ARC verify, 1 set (lib/arc.c)           %8.1f us/message "
+	       "(%.2f x DKIM)\n", t * 1e6, t / t_verify);
+	t = arc(ctx, three, 3, NULL, ROUNDS);
+	printf("  ARC verify, 3 sets                      %8.1f us/message "
+	       "(%.2f x DKIM)\n", t * 1e6, t / t_verify);
+	t = arc(ctx, one, 1, list, SEAL_ROUNDS);
+	printf("  ARC verify 1 set + seal, RSA-2048       %8.1f us/message "
+	       "(%.2f x DKIM)\n", t * 1e6, t / t_verify);
+	t = arc(ctx, one, 1, eds, ROUNDS);
+	printf("  ARC verify 1 set + seal, Ed25519        %8.1f us/message "
+	       "(%.2f x DKIM)\n", t * 1e6, t / t_verify);
+	free(one);
+	free(three);
+	am_arc_sealer_free(list);
+	am_arc_sealer_free(eds);
+	dkimsign_key_free(ed);
 }
 
 int
@@ -188,6 +288,7 @@ main(void)
 	    t_full * 1e6);
 	printf("  ratio whole core / DKIM alone           %8.2f\n",
 	    t_full / t_verify);
+	report_arc(&ctx, message, t_verify, key);
 	printf("  arena memory per message                %8zu bytes\n",
 	    bytes / ROUNDS);
 	printf("  peak resident set (whole run)           %8ld KB\n",
