@@ -81,7 +81,8 @@ am_arc_free(struct am_arc *a)
 	if (a == NULL)
 		return;
 	for (i = 0; i < 2; i++)
-		EVP_MD_CTX_free(a->body[i].md);
+		if (a->body[i] != NULL)
+			EVP_MD_CTX_free(a->body[i]->md);
 	for (k = a->keys; k != NULL; k = k->next)
 		EVP_PKEY_free(k->pkey);
 }
@@ -111,6 +112,33 @@ parse_signature(struct am_arc *a, struct am_arc_field *f)
 	}
 }
 
+/* Room for more fields: 6, then doubling, up to AM_ARC_FIELDS_MAX. */
+static bool
+grow(struct am_arc *a)
+{
+	size_t cap = a->cap != 0 ? a->cap * 2 : 6;
+	struct am_arc_field **f;
+
+	if (cap > AM_ARC_FIELDS_MAX)
+		cap = AM_ARC_FIELDS_MAX;
+	if ((f = am_arena_alloc(a->arena, cap * sizeof(*f))) == NULL)
+		return false;
+	if (a->nfields > 0)
+		memcpy(f, a->fields, a->nfields * sizeof(*f));
+	a->fields = f;
+	a->cap = cap;
+	return true;
+}
+
+bool
+am_arc_sets(struct am_arc *a)
+{
+	if (a->sets == NULL)
+		a->sets = am_arena_zalloc(a->arena,
+		    (AM_ARC_MAX_SETS + 2) * sizeof(*a->sets));
+	return a->sets != NULL;
+}
+
 void
 am_arc_header(struct am_arc *a, const struct am_header *h)
 {
@@ -122,6 +150,10 @@ am_arc_header(struct am_arc *a, const struct am_header *h)
 		return;
 	if (a->nfields == AM_ARC_FIELDS_MAX) {
 		a->extra++;
+		return;
+	}
+	if (a->nfields == a->cap && !grow(a)) {
+		a->extra++; /* unaccounted for: the chain cannot pass */
 		return;
 	}
 	if ((f = am_arena_zalloc(a->arena, sizeof(*f))) == NULL) {
@@ -161,6 +193,8 @@ file_sets(struct am_arc *a)
 		return am_arena_printf(a->arena, "more than %d ARC header "
 		    "fields (RFC 8617 allows %d sets)", AM_ARC_FIELDS_MAX,
 		    AM_ARC_MAX_SETS);
+	if (!am_arc_sets(a))
+		return "out of memory";
 	for (k = 0; k < a->nfields; k++) {
 		struct am_arc_field *f = a->fields[k];
 
@@ -226,17 +260,20 @@ hash_body(void *arg, const unsigned char *p, size_t len)
 static void
 want_body(struct am_arc *a, bool relaxed)
 {
-	struct am_arc_body *b = &a->body[relaxed];
+	struct am_arc_body *b;
 
-	if (b->wanted)
+	if (a->body[relaxed] != NULL ||
+	    (b = am_arena_zalloc(a->arena, sizeof(*b))) == NULL)
 		return;
+	a->body[relaxed] = b;
 	b->wanted = true;
 	if ((b->md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(b->md, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(b->md);
 		b->md = NULL;
 	}
-	am_bodycanon_init(&b->canon, relaxed, hash_body, b);
+	am_bodycanon_init(&b->canon, relaxed, hash_body, b, b->buf,
+	    sizeof(b->buf));
 }
 
 /* The keys every passing chain needs: the newest AMS's and each AS's. */
@@ -282,8 +319,8 @@ am_arc_end_headers(struct am_arc *a)
 bool
 am_arc_wants_body(const struct am_arc *a)
 {
-	return !a->eoh || (a->body[0].wanted && a->body[0].md != NULL) ||
-	    (a->body[1].wanted && a->body[1].md != NULL);
+	return !a->eoh || (a->body[0] != NULL && a->body[0]->md != NULL) ||
+	    (a->body[1] != NULL && a->body[1]->md != NULL);
 }
 
 void
@@ -294,8 +331,8 @@ am_arc_body(struct am_arc *a, const unsigned char *chunk, size_t len)
 	if (!a->eoh)
 		am_arc_end_headers(a);
 	for (i = 0; i < 2; i++)
-		if (a->body[i].wanted && a->body[i].md != NULL)
-			am_bodycanon_add(&a->body[i].canon, chunk, len);
+		if (a->body[i] != NULL && a->body[i]->md != NULL)
+			am_bodycanon_add(&a->body[i]->canon, chunk, len);
 }
 
 bool
@@ -313,8 +350,7 @@ finish_bodies(struct am_arc *a)
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
-		b = &a->body[i];
-		if (!b->wanted || b->md == NULL)
+		if ((b = a->body[i]) == NULL || b->md == NULL)
 			continue;
 		am_bodycanon_finish(&b->canon);
 		b->done = b->md != NULL && am_arc_md_final(b->md, b->digest);
@@ -430,9 +466,9 @@ clock_problem(struct am_arc *a, const struct am_arc_sigtags *t)
 static const char *
 body_problem(struct am_arc *a, const struct am_arc_sigtags *t)
 {
-	const struct am_arc_body *b = &a->body[t->body_relaxed];
+	const struct am_arc_body *b = a->body[t->body_relaxed];
 
-	if (!b->done)
+	if (b == NULL || !b->done)
 		return "the body could not be hashed";
 	if (t->has_l && t->l < b->canon.total)
 		return am_arena_printf(a->arena,

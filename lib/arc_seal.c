@@ -400,7 +400,7 @@ refusal(const struct am_arc *a, const struct am_arc_result *chain)
 		return "the header was not kept whole";
 	if (a->n >= AM_ARC_MAX_SETS || a->extra > 0)
 		return "the chain already holds 50 sets";
-	if (!a->body[1].done)
+	if (a->body[1] == NULL || !a->body[1]->done)
 		return "the body could not be hashed";
 	return NULL;
 }
@@ -442,7 +442,7 @@ am_arc_seal(struct am_arc *a, const struct am_arc_sealer *s,
 	memset(out, 0, sizeof(*out));
 	if ((out->why_not = refusal(a, chain)) != NULL)
 		return;
-	if (!am_arc_index(a, a->headers)) {
+	if (!am_arc_index(a, a->headers) || !am_arc_sets(a)) {
 		out->why_not = "out of memory";
 		return;
 	}
@@ -450,7 +450,7 @@ am_arc_seal(struct am_arc *a, const struct am_arc_sealer *s,
 	snprintf(m.inst, sizeof(m.inst), "%u", m.n);
 	snprintf(m.when, sizeof(m.when), "%lld", (long long)am_ctx_now(a->ctx));
 	am_buf_init(&b, 0);
-	am_base64_encode(&b, a->body[1].digest, AM_ARC_HASH_LEN);
+	am_base64_encode(&b, a->body[1]->digest, AM_ARC_HASH_LEN);
 	m.bh = am_buf_failed(&b) ? NULL : am_arena_strdup(a->arena, b.data);
 	am_buf_release(&b);
 	if (m.bh == NULL || authres == NULL)

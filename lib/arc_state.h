@@ -42,6 +42,7 @@ struct am_arc_body {
 	struct am_bodycanon canon;
 	EVP_MD_CTX *md;
 	unsigned char digest[AM_ARC_HASH_LEN];
+	unsigned char buf[AM_BODYCANON_BUF]; /* canon's output runs */
 };
 
 struct am_arc {
@@ -50,16 +51,19 @@ struct am_arc {
 	struct am_arena *arena;
 	struct am_trace *trace;
 	bool seal;
-	struct am_arc_field *fields[AM_ARC_FIELDS_MAX];
-	size_t nfields;
+	/* Allocated from the arena when first needed: a message without a
+	 * chain, not sealed, costs this struct alone. */
+	struct am_arc_field **fields;
+	size_t nfields, cap;
 	unsigned extra; /* fields past AM_ARC_FIELDS_MAX */
 	bool eoh;
-	struct am_arc_body body[2]; /* [0] simple, [1] relaxed */
+	struct am_arc_body *body[2]; /* [0] simple, [1] relaxed; NULL: not
+					wanted */
 	struct am_arc_key *keys;    /* looked up, by name */
 	const struct am_header *headers; /* the message's, from finish */
 	struct am_hdr_index ix;
 	bool ix_built;
-	struct am_arc_set sets[AM_ARC_MAX_SETS + 1]; /* by instance */
+	struct am_arc_set *sets; /* by instance, 0..AM_ARC_MAX_SETS + 1 */
 	unsigned n;		  /* the highest instance */
 	const char *broken;	  /* the structure fails (5.2 steps 1-3) */
 	bool ended;		  /* the newest AS says cv=fail */
@@ -68,6 +72,9 @@ struct am_arc {
 	bool finished;
 	enum am_result result;	  /* of am_arc_finish() */
 };
+
+/* The sets array (allocated once); false on ENOMEM. */
+bool am_arc_sets(struct am_arc *arc);
 
 /* The index of the message's header fields (built once). */
 bool am_arc_index(struct am_arc *arc, const struct am_header *headers);

@@ -19,14 +19,16 @@
 
 void
 am_bodycanon_init(struct am_bodycanon *c, bool relaxed,
-    am_bodycanon_emit_fn *emit, void *arg)
+    am_bodycanon_emit_fn *emit, void *arg, unsigned char *buf, size_t size)
 {
 	c->relaxed = relaxed;
 	c->cr = c->wsp = c->in_line = c->finished = false;
 	c->blanks = 0;
 	c->total = 0;
-	c->emit = emit;
+	c->emit = buf != NULL && size > 0 ? emit : NULL;
 	c->arg = arg;
+	c->buf = buf;
+	c->size = size;
 	c->nbuf = 0;
 }
 
@@ -44,7 +46,7 @@ out(struct am_bodycanon *c, unsigned char ch)
 	c->total++;
 	if (c->emit == NULL)
 		return;
-	if (c->nbuf == sizeof(c->buf))
+	if (c->nbuf == c->size)
 		flush(c);
 	c->buf[c->nbuf++] = ch;
 }

@@ -22,7 +22,7 @@
 typedef void am_bodycanon_emit_fn(void *arg, const unsigned char *p,
     size_t len);
 
-#define AM_BODYCANON_BUF 1024
+#define AM_BODYCANON_BUF 1024 /* a good size for the emit buffer */
 
 struct am_bodycanon {
 	bool relaxed;
@@ -34,14 +34,16 @@ struct am_bodycanon {
 	uint64_t total;	 /* canonical bytes emitted so far */
 	am_bodycanon_emit_fn *emit; /* NULL: count only */
 	void *arg;
-	size_t nbuf;
-	unsigned char buf[AM_BODYCANON_BUF];
+	unsigned char *buf; /* the caller's, size bytes: output is handed
+			       on in runs of that size */
+	size_t size, nbuf;
 };
 
-/* A canonicalizer that hands its output to emit(arg, ...) (NULL: it
- * only counts). */
+/* A canonicalizer that hands its output to emit(arg, ...) through buf
+ * (size bytes, borrowed; AM_BODYCANON_BUF is a good size), or with emit
+ * NULL only counts (buf may then be NULL). */
 void am_bodycanon_init(struct am_bodycanon *c, bool relaxed,
-    am_bodycanon_emit_fn *emit, void *arg);
+    am_bodycanon_emit_fn *emit, void *arg, unsigned char *buf, size_t size);
 
 /* A piece of the body; lines end with CRLF (a lone CR or LF is
  * content). */

@@ -15,7 +15,7 @@
 void
 am_dkim_bodylen_init(struct am_dkim_bodylen *b, bool relaxed)
 {
-	am_bodycanon_init(&b->canon, relaxed, NULL, NULL);
+	am_bodycanon_init(&b->canon, relaxed, NULL, NULL, NULL, 0);
 }
 
 void

@@ -106,52 +106,72 @@ make_dns(const struct dkimsign_key *key)
 	return am_dns_new_zone(zone);
 }
 
-/* Seconds per message to judge the chain of message (expecting sets
- * sets that pass) and, with sealer, to seal it. */
-static double
-arc(const struct am_ctx *ctx, const char *message, unsigned sets,
-    const struct am_arc_sealer *sealer, int rounds)
-{
-	struct am_arc_result res;
-	struct am_arc_seal seal;
-	struct am_dns_session *s;
-	struct am_arena *arena;
-	struct am_arc *a;
-	double t0 = now();
-	int i;
+/* What one case of the bench needs. */
+struct bench {
+	const struct am_ctx *ctx;
+	const char *message;
+	size_t len;
+	unsigned sets;			    /* ARC sets the message carries */
+	const struct am_arc_sealer *sealer; /* ARC cases: seal it too */
+	size_t bytes;			    /* arena bytes, whole core */
+};
 
-	for (i = 0; i < rounds; i++) {
-		arena = am_arena_new();
-		s = am_dns_session_new(ctx->dns, arena);
-		a = arcsign_check(ctx, s, arena, message, &res);
-		if (res.sets != sets || (sets > 0 &&
-					    res.result != AM_RESULT_PASS)) {
-			fprintf(stderr, "bench: the chain: %s\n", res.reason);
-			exit(1);
-		}
-		if (sealer != NULL) {
-			am_arc_seal(a, sealer, &res, "mx.example.net; arc=pass",
-			    NULL, &seal);
-			if (seal.aar == NULL)
-				exit(1);
-		}
-		am_arc_free(a);
-		am_dns_session_end(s);
-		am_arena_free(arena);
+/* libopendkim alone verifying the message's signature. */
+static void
+dkim_alone(struct bench *b)
+{
+	struct am_arena *arena = am_arena_new();
+	struct am_dns_session *s = am_dns_session_new(b->ctx->dns, arena);
+	struct dkimsign_check chk;
+
+	if (!dkimsign_verify(b->ctx->dkim, b->ctx, s, arena, NULL, b->message,
+		b->len, 0, &chk) || chk.res.sigs[0].result != AM_RESULT_PASS) {
+		fprintf(stderr, "bench: the signature does not verify: %s\n",
+		    chk.res.count > 0 ? chk.res.sigs[0].reason :
+		    "no signature");
+		exit(1);
 	}
-	return (now() - t0) / rounds;
+	am_dns_session_end(s);
+	am_arena_free(arena);
 }
 
-/* One message through the whole core; returns its arena bytes. */
-static size_t
-full(const struct am_ctx *ctx, const char *message, size_t len)
+/* lib/arc.c alone: the chain judged and, with a sealer, sealed. */
+static void
+arc_alone(struct bench *b)
 {
+	struct am_arena *arena = am_arena_new();
+	struct am_dns_session *s = am_dns_session_new(b->ctx->dns, arena);
+	struct am_arc_result res;
+	struct am_arc_seal seal;
+	struct am_arc *a;
+
+	a = arcsign_check(b->ctx, s, arena, b->message, &res);
+	if (res.sets != b->sets || (b->sets > 0 &&
+				       res.result != AM_RESULT_PASS)) {
+		fprintf(stderr, "bench: the chain: %s\n", res.reason);
+		exit(1);
+	}
+	if (b->sealer != NULL) {
+		am_arc_seal(a, b->sealer, &res, "mx.example.net; arc=pass",
+		    NULL, &seal);
+		if (seal.aar == NULL)
+			exit(1);
+	}
+	am_arc_free(a);
+	am_dns_session_end(s);
+	am_arena_free(arena);
+}
+
+/* One message through the whole core (sealing when ctx has a sealer). */
+static void
+full(struct bench *b)
+{
+	const struct am_ctx *ctx = b->ctx;
 	struct am_ip ip;
 	struct am_conn *conn;
 	struct am_msg *msg;
 	struct am_eml *eml;
 	const struct am_verdict *v;
-	size_t used;
 
 	am_ip_parse("192.0.2.7", 9, &ip);
 	conn = am_conn_new(ctx, &ip, NULL);
@@ -159,7 +179,7 @@ full(const struct am_ctx *ctx, const char *message, size_t len)
 	msg = am_msg_new(conn, false);
 	am_msg_mail_from(msg, "<news@example.com>");
 	eml = am_eml_new(msg);
-	am_eml_feed(eml, message, len);
+	am_eml_feed(eml, b->message, b->len);
 	am_eml_end(eml);
 	am_eml_free(eml);
 	v = am_msg_finish(msg);
@@ -169,10 +189,9 @@ full(const struct am_ctx *ctx, const char *message, size_t len)
 		fprintf(stderr, "bench: unexpected verdict: %s\n", v->summary);
 		exit(1);
 	}
-	used = am_msg_arena_used(msg);
+	b->bytes += am_msg_arena_used(msg);
 	am_msg_free(msg);
 	am_conn_free(conn);
-	return used;
 }
 
 /* message with one, and three, ARC sets of lists.example (RSA-2048). */
@@ -197,105 +216,119 @@ chains(const struct am_ctx *ctx, const struct am_arc_sealer *list,
 	am_arena_free(arena);
 }
 
-static void
-report_arc(const struct am_ctx *ctx, const char *message, double t_verify,
-    const struct dkimsign_key *key)
-{
-	struct dkimsign_key *ed = dkimsign_key_ed25519();
-	struct am_arc_sealer *list = arcsign_sealer(key, "lists.example", "arc"),
-			     *eds = ed != NULL ? arcsign_sealer(ed,
-				 "mx.example.net", "ed") : NULL;
-	char *one, *three;
-	double t;
+/*
+ * The cases, run in turns (a batch of each, again and again) so that the
+ * load of a shared machine weighs on all of them alike; batch sizes keep
+ * each turn of each case near the same time.
+ */
+struct bench_case {
+	const char *label;
+	void (*run)(struct bench *);
+	struct bench b;
+	int batch;
+	double seconds;
+	long messages;
+};
 
-	if (list == NULL || eds == NULL)
-		exit(1);
-	chains(ctx, list, message, &one, &three);
-	t = arc(ctx, one, 1, NULL, ROUNDS);
-	printf("  ARC verify, 1 set (lib/arc.c)           %8.1f us/message "
-	       "(%.2f x DKIM)\n", t * 1e6, t / t_verify);
-	t = arc(ctx, three, 3, NULL, ROUNDS);
-	printf("  ARC verify, 3 sets                      %8.1f us/message "
-	       "(%.2f x DKIM)\n", t * 1e6, t / t_verify);
-	t = arc(ctx, one, 1, list, SEAL_ROUNDS);
-	printf("  ARC verify 1 set + seal, RSA-2048       %8.1f us/message "
-	       "(%.2f x DKIM)\n", t * 1e6, t / t_verify);
-	t = arc(ctx, one, 1, eds, ROUNDS);
-	printf("  ARC verify 1 set + seal, Ed25519        %8.1f us/message "
-	       "(%.2f x DKIM)\n", t * 1e6, t / t_verify);
-	free(one);
-	free(three);
-	am_arc_sealer_free(list);
-	am_arc_sealer_free(eds);
-	dkimsign_key_free(ed);
+#define TURNS 20
+
+static void
+run_cases(struct bench_case *cases, size_t n)
+{
+	double t0;
+	size_t k;
+	int turn, i;
+
+	for (turn = 0; turn < TURNS; turn++)
+		for (k = 0; k < n; k++) {
+			t0 = now();
+			for (i = 0; i < cases[k].batch; i++)
+				cases[k].run(&cases[k].b);
+			cases[k].seconds += now() - t0;
+			cases[k].messages += cases[k].batch;
+		}
 }
 
 int
 main(void)
 {
-	struct dkimsign_key *key = dkimsign_key_rsa(2048);
+	struct dkimsign_key *key = dkimsign_key_rsa(2048),
+			    *ed = dkimsign_key_ed25519();
 	struct am_dkim_options dk = {0, 0};
-	struct am_dkim_lib *lib;
-	struct dkimsign_check chk;
-	struct am_arena *arena;
-	struct am_dns_session *s;
-	struct am_ctx ctx;
+	struct am_arc_sealer *list, *eds;
+	struct am_ctx ctx, sealing;
 	struct am_dns *dns;
 	struct rusage ru;
-	double t0, t_verify, t_full;
-	size_t len, bytes = 0;
-	char *message, err[128];
-	int i;
+	size_t len, k;
+	char *message, *one, *three, err[128];
+	double dkim_us;
 
-	if (key == NULL)
+	if (key == NULL || ed == NULL)
 		return 1;
 	message = make_message(key);
 	len = strlen(message);
 	dns = make_dns(key);
-	lib = am_dkim_lib_new(&dk, err, sizeof(err));
 	am_ctx_init(&ctx, dns);
-	ctx.dkim = lib;
+	ctx.dkim = am_dkim_lib_new(&dk, err, sizeof(err));
 	ctx.authserv_id = "mx.example.net";
 	ctx.clock = wall_clock;
+	if ((list = arcsign_sealer(key, "lists.example", "arc")) == NULL ||
+	    (eds = arcsign_sealer(ed, "mx.example.net", "ed")) == NULL)
+		return 1;
+	chains(&ctx, list, message, &one, &three);
+	sealing = ctx;
+	sealing.arc_sealer = list;
+	{
+		struct bench_case cases[] = {
+			{"DKIM alone (lib/dkim.c + libopendkim)", dkim_alone,
+			    {&ctx, message, len, 0, NULL, 0}, ROUNDS / TURNS, 0,
+			    0},
+			{"whole core (SPF+DKIM+iprev+DMARC+A-R)", full,
+			    {&ctx, message, len, 0, NULL, 0}, ROUNDS / TURNS, 0,
+			    0},
+			{"ARC verify alone, 1 set (lib/arc.c)", arc_alone,
+			    {&ctx, one, strlen(one), 1, NULL, 0},
+			    ROUNDS / TURNS, 0, 0},
+			{"ARC verify alone, 3 sets", arc_alone,
+			    {&ctx, three, strlen(three), 3, NULL, 0},
+			    ROUNDS / TURNS, 0, 0},
+			{"ARC verify 1 set + seal, RSA-2048", arc_alone,
+			    {&ctx, one, strlen(one), 1, list, 0},
+			    SEAL_ROUNDS / TURNS, 0, 0},
+			{"ARC verify 1 set + seal, Ed25519", arc_alone,
+			    {&ctx, one, strlen(one), 1, eds, 0},
+			    ROUNDS / TURNS, 0, 0},
+			{"whole core + ARC 1 set + seal RSA-2048", full,
+			    {&sealing, one, strlen(one), 1, NULL, 0},
+			    SEAL_ROUNDS / TURNS, 0, 0},
+		};
 
-	t0 = now();
-	for (i = 0; i < ROUNDS; i++) {
-		arena = am_arena_new();
-		s = am_dns_session_new(dns, arena);
-		if (!dkimsign_verify(lib, &ctx, s, arena, NULL, message, len, 0,
-			&chk) || chk.res.sigs[0].result != AM_RESULT_PASS) {
-			fprintf(stderr, "bench: the signature does not verify: "
-			    "%s\n", chk.res.count > 0 ? chk.res.sigs[0].reason :
-			    "no signature");
-			return 1;
-		}
-		am_dns_session_end(s);
-		am_arena_free(arena);
+		run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+		getrusage(RUSAGE_SELF, &ru);
+		printf("authmilter bench: messages of %zu bytes, DKIM "
+		       "rsa-sha256 2048 bits, DMARC p=reject, DNS from a "
+		       "static zone; %d turns of every case\n", len, TURNS);
+		dkim_us = cases[0].seconds / cases[0].messages * 1e6;
+		for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+			printf("  %-40s %8.1f us/message  %5.2f x DKIM\n",
+			    cases[k].label, cases[k].seconds /
+			    cases[k].messages * 1e6, cases[k].seconds /
+			    cases[k].messages * 1e6 / dkim_us);
+		printf("  arena memory per message (whole core)    %8zu bytes\n",
+		    cases[1].b.bytes / (size_t)cases[1].messages);
+		printf("  ... with an ARC chain, sealed            %8zu bytes\n",
+		    cases[6].b.bytes / (size_t)cases[6].messages);
+		printf("  peak resident set (whole run)            %8ld KB\n",
+		    ru.ru_maxrss);
 	}
-	t_verify = (now() - t0) / ROUNDS;
-	t0 = now();
-	for (i = 0; i < ROUNDS; i++)
-		bytes += full(&ctx, message, len);
-	t_full = (now() - t0) / ROUNDS;
-	getrusage(RUSAGE_SELF, &ru);
-
-	printf("authmilter bench: %d messages of %zu bytes, DKIM rsa-sha256 "
-	       "2048 bits, DMARC p=reject, DNS from a static zone\n",
-	    ROUNDS, len);
-	printf("  DKIM alone (lib/dkim.c + libopendkim)   %8.1f us/message\n",
-	    t_verify * 1e6);
-	printf("  whole core (SPF+DKIM+iprev+DMARC+A-R)   %8.1f us/message\n",
-	    t_full * 1e6);
-	printf("  ratio whole core / DKIM alone           %8.2f\n",
-	    t_full / t_verify);
-	report_arc(&ctx, message, t_verify, key);
-	printf("  arena memory per message                %8zu bytes\n",
-	    bytes / ROUNDS);
-	printf("  peak resident set (whole run)           %8ld KB\n",
-	    ru.ru_maxrss);
-	am_dkim_lib_free(lib);
+	am_arc_sealer_free(list);
+	am_arc_sealer_free(eds);
+	am_dkim_lib_free(ctx.dkim);
 	am_dns_free(dns);
 	dkimsign_key_free(key);
+	dkimsign_key_free(ed);
 	free(message);
+	free(one);
+	free(three);
 	return 0;
 }

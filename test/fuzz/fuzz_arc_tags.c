@@ -100,8 +100,8 @@ check_canon(const uint8_t *data, size_t size)
 	struct am_bodycanon s, r;
 	struct am_buf h;
 
-	am_bodycanon_init(&s, false, NULL, NULL);
-	am_bodycanon_init(&r, true, NULL, NULL);
+	am_bodycanon_init(&s, false, NULL, NULL, NULL, 0);
+	am_bodycanon_init(&r, true, NULL, NULL, NULL, 0);
 	am_bodycanon_add(&s, data, size / 3);
 	am_bodycanon_add(&s, data + size / 3, size - size / 3);
 	am_bodycanon_add(&r, data, size);
