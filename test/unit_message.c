@@ -96,14 +96,12 @@ struct run {
 	const struct am_verdict *v;
 };
 
-/* Runs message from client/mail_from through am_msg; policy may be
- * adjusted by the caller before (run->policy holds the defaults). */
+/* Opens a connection from client and a message from mail_from, as the
+ * daemon does at connect and MAIL FROM. */
 static void
-run_message(struct run *r, const char *client, const char *mail_from,
-    const char *message)
+run_start(struct run *r, const char *client, const char *mail_from)
 {
 	struct am_dkim_options dk;
-	struct am_eml *eml;
 	struct am_ip ip;
 	char err[128];
 
@@ -119,6 +117,17 @@ run_message(struct run *r, const char *client, const char *mail_from,
 	r->msg = am_msg_new(r->conn, true);
 	assert_non_null(r->msg);
 	am_msg_mail_from(r->msg, mail_from);
+}
+
+/* Runs message from client/mail_from through am_msg; policy may be
+ * adjusted by the caller before (run->policy holds the defaults). */
+static void
+run_message(struct run *r, const char *client, const char *mail_from,
+    const char *message)
+{
+	struct am_eml *eml;
+
+	run_start(r, client, mail_from);
 	eml = am_eml_new(r->msg);
 	am_eml_feed(eml, message, strlen(message));
 	am_eml_end(eml);
@@ -297,21 +306,9 @@ static void
 run_fields(struct run *r, const char *client, const char *mail_from,
     const char *const *fields, size_t n)
 {
-	struct am_dkim_options dk;
-	struct am_ip ip;
-	char err[128];
 	size_t i;
 
-	memset(&dk, 0, sizeof(dk));
-	r->dkim = am_dkim_lib_new(&dk, err, sizeof(err));
-	assert_non_null(r->dkim);
-	r->env.ctx.dkim = r->dkim;
-	r->env.ctx.policy = &r->policy;
-	assert_true(am_ip_parse(client, strlen(client), &ip));
-	r->conn = am_conn_new(&r->env.ctx, &ip, NULL);
-	r->msg = am_msg_new(r->conn, true);
-	assert_non_null(r->msg);
-	am_msg_mail_from(r->msg, mail_from);
+	run_start(r, client, mail_from);
 	for (i = 0; i + 1 < n; i += 2)
 		am_msg_header(r->msg, fields[i], strlen(fields[i]),
 		    fields[i + 1], strlen(fields[i + 1]));
