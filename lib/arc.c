@@ -28,7 +28,11 @@
 #include "domain.h"
 
 #define FUTURE_SKEW  300 /* seconds t= may run ahead of us, as for DKIM */
-#define PREFETCH_MAX 8	 /* keys looked up early; the rest on demand */
+#define PREFETCH_MAX 16	 /* key lookups started at once, per step */
+/* Seconds the signatures of one chain may take, most of it waiting for
+ * keys: lookups run in parallel where the steps allow, but a chain of 50
+ * sets at slow name servers must not hold a message for 50 timeouts. */
+#define TIME_LIMIT 30
 #define RSA_MIN_BITS 1024
 
 enum key_state { KEY_FOUND, KEY_FAIL, KEY_TEMPFAIL };
@@ -276,16 +280,19 @@ want_body(struct am_arc *a, bool relaxed)
 	    sizeof(b->buf));
 }
 
-/* The keys every passing chain needs: the newest AMS's and each AS's. */
+/* The keys every passing chain needs, started together so that they
+ * resolve in parallel: the newest AMS's and each AS's (newest first). */
 static void
 prefetch(struct am_arc *a)
 {
 	unsigned i, started = 0;
 
-	if (a->sets[a->n].ams->ok)
+	if (a->sets[a->n].ams->ok) {
 		am_dns_session_prefetch(a->dns, a->sets[a->n].ams->keyname,
 		    AM_DNS_TXT);
-	for (i = a->n; i >= 1 && ++started < PREFETCH_MAX; i--)
+		started++;
+	}
+	for (i = a->n; i >= 1 && started < PREFETCH_MAX; i--, started++)
 		am_dns_session_prefetch(a->dns, a->sets[i].as->keyname,
 		    AM_DNS_TXT);
 }
@@ -423,9 +430,14 @@ check_signature(struct am_arc *a, const struct am_arc_field *f,
     const unsigned char *digest, const char **why)
 {
 	const struct am_arc_sigtags *t = f->tags;
-	struct am_arc_key *k = key_for(a, f->keyname);
+	struct am_arc_key *k;
 
-	if (k == NULL) {
+	if (am_ctx_now(a->ctx) - a->started > TIME_LIMIT) {
+		*why = am_arena_printf(a->arena, "the chain's keys took more "
+		    "than %d s", TIME_LIMIT);
+		return AM_RESULT_TEMPERROR;
+	}
+	if ((k = key_for(a, f->keyname)) == NULL) {
 		*why = "out of memory";
 		return AM_RESULT_TEMPERROR;
 	}
@@ -585,13 +597,20 @@ verify_as(struct am_arc *a, unsigned i, const char **why)
 	return r;
 }
 
-/* Step 5: the oldest instance whose AMS still verifies, 0 for all. */
+/* Step 5: the oldest instance whose AMS still verifies, 0 for all.  The
+ * older AMSs' keys are started together first. */
 static unsigned
 oldest_pass(struct am_arc *a)
 {
 	const char *why;
-	unsigned m;
+	unsigned m, started = 0;
 
+	for (m = a->n - 1; m >= 1 && started < PREFETCH_MAX; m--)
+		if (a->sets[m].ams->ok) {
+			am_dns_session_prefetch(a->dns, a->sets[m].ams->keyname,
+			    AM_DNS_TXT);
+			started++;
+		}
 	for (m = a->n - 1; m >= 1; m--)
 		if (verify_ams(a, m, &why) != AM_RESULT_PASS) {
 			am_trace_add(a->trace, "arc", 0, "oldest-pass %u: %s",
@@ -614,6 +633,7 @@ judge(struct am_arc *a, const struct am_header *headers,
 		out->reason = "out of memory";
 		return;
 	}
+	a->started = am_ctx_now(a->ctx);
 	/* step 4 */
 	if ((out->result = verify_ams(a, a->n, &why)) != AM_RESULT_PASS) {
 		out->reason = why;

@@ -9,7 +9,8 @@
  * it); at the end the chain is judged, step by step, and the result
  * carries the step that failed.  Work is bounded: at most 50 sets (4.2.1),
  * at most 64 header fields per signature, one body hash per
- * canonicalization.
+ * canonicalization, key lookups started 16 at a time and 30 s for all
+ * the signatures of a chain (then temperror).
  *
  * Sealing (5.1) adds one set after our own Authentication-Results: the
  * ARC-Authentication-Results copies it, the ARC-Message-Signature signs

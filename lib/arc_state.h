@@ -7,6 +7,7 @@
 #define AM_ARC_STATE_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 
@@ -70,6 +71,7 @@ struct am_arc {
 	bool dropped;		  /* an ARC field was not kept */
 	bool truncated;		  /* some field was not kept */
 	bool finished;
+	time_t started;		  /* when the signatures' checks began */
 	enum am_result result;	  /* of am_arc_finish() */
 };
 

@@ -73,6 +73,8 @@ aligned(struct am_dns_session *dns, struct am_arena *arena,
 	return a != NULL && b != NULL && am_domain_equal(a, b);
 }
 
+#define ALIGN_CHECKS_MAX 8 /* dkim/spf results tried (each a tree walk) */
+
 /* What in the AAR vouches for the Author Domain, or NULL. */
 static const char *
 vouching_result(struct am_dns_session *dns, struct am_arena *arena,
@@ -81,9 +83,9 @@ vouching_result(struct am_dns_session *dns, struct am_arena *arena,
 {
 	const struct am_aar_result *r;
 	const char *id;
-	size_t i;
+	size_t i, tried = 0;
 
-	for (i = 0; i < aar->n; i++) {
+	for (i = 0; i < aar->n && tried < ALIGN_CHECKS_MAX; i++) {
 		r = &aar->results[i];
 		if (strcmp(r->result, "pass") != 0)
 			continue;
@@ -92,6 +94,7 @@ vouching_result(struct am_dns_session *dns, struct am_arena *arena,
 			am_domain_equal(domain_of(r->header_from),
 			    d->author_domain)))
 			return "dmarc=pass";
+		tried++;
 		id = r->header_d != NULL ? r->header_d : domain_of(r->header_i);
 		if (strcmp(r->method, "dkim") == 0 &&
 		    aligned(dns, arena, d, id, d->record.adkim_strict, trace))

@@ -562,6 +562,26 @@ temperror_is_not_sealed(void **state)
 	test_env_free(&env);
 }
 
+/* However many keys a chain names, its checks are bounded in time. */
+static void
+a_chain_too_slow_to_check_is_temperror(void **state)
+{
+	struct test_env env;
+	struct am_arc_result res;
+	char *m;
+
+	(void)state;
+	test_env_init(&env, K.zone);
+	m = seal(&env, K.s1, message);
+	env.step = 31; /* every look at the clock: 31 s later */
+	check(&env, m, &res);
+	assert_int_equal(res.result, AM_RESULT_TEMPERROR);
+	assert_string_equal(res.reason, "ARC-Message-Signature i=1: the "
+					"chain's keys took more than 30 s");
+	free(m);
+	test_env_free(&env);
+}
+
 /* The body flows while a chain's AMS or our seal needs its hash. */
 static void
 body_is_wanted_only_when_needed(void **state)
@@ -703,6 +723,7 @@ main(void)
 		cmocka_unit_test(a_seal_dated_in_the_future_fails),
 		cmocka_unit_test(an_ams_signing_arc_seal_fails),
 		cmocka_unit_test(temperror_is_not_sealed),
+		cmocka_unit_test(a_chain_too_slow_to_check_is_temperror),
 		cmocka_unit_test(body_is_wanted_only_when_needed),
 		cmocka_unit_test(sealer_keys_are_checked_at_load),
 		cmocka_unit_test(trusted_sealers_vouch_only_for_what_they_saw),
