@@ -96,6 +96,7 @@ parse_signature(struct am_arc *a, struct am_arc_field *f)
 {
 	struct am_arc_sigtags *t = am_arena_alloc(a->arena, sizeof(*t));
 	const struct am_header *h = f->h;
+	const char *d;
 
 	if ((f->tags = t) == NULL) {
 		f->why = "out of memory";
@@ -107,9 +108,9 @@ parse_signature(struct am_arc *a, struct am_arc_field *f)
 		f->why = am_arena_strdup(a->arena, t->why);
 		return;
 	}
-	f->keyname = am_arena_printf(a->arena, "%.*s._domainkey.%s",
-	    (int)t->s.len, t->s.p, am_domain_normalize(a->arena, t->d.p,
-	    t->d.len));
+	d = am_domain_normalize(a->arena, t->d.p, t->d.len);
+	f->keyname = d == NULL ? NULL : am_arena_printf(a->arena,
+	    "%.*s._domainkey.%s", (int)t->s.len, t->s.p, d);
 	if (f->keyname == NULL) {
 		f->ok = false;
 		f->why = "out of memory";
@@ -648,8 +649,12 @@ judge(struct am_arc *a, const struct am_header *headers,
 			return;
 		}
 	as = a->sets[a->n].as;
-	out->sealer = am_domain_normalize(a->arena, as->tags->d.p,
-	    as->tags->d.len);
+	if ((out->sealer = am_domain_normalize(a->arena, as->tags->d.p,
+		 as->tags->d.len)) == NULL) {
+		out->result = AM_RESULT_TEMPERROR;
+		out->reason = "out of memory";
+		return;
+	}
 	out->aar = a->sets[a->n].aar->h->value;
 	out->reason = am_arena_printf(a->arena, "%u set%s, newest sealed by "
 	    "%s", a->n, a->n == 1 ? "" : "s", out->sealer);
