@@ -127,6 +127,17 @@ assert_fails(struct test_env *env, const char *msg, const char *why)
 		    why);
 }
 
+/* msg with its first from made to fails, saying why. */
+static void
+edited_fails(struct test_env *env, const char *msg, const char *from,
+    const char *to, const char *why)
+{
+	char *bad = replace(msg, from, to);
+
+	assert_fails(env, bad, why);
+	free(bad);
+}
+
 static void
 no_chain_is_none(void **state)
 {
@@ -204,10 +215,8 @@ body_changed_after_sealing_fails(void **state)
 	(void)state;
 	test_env_init(&env, K.zone);
 	m = seal(&env, K.s1, message);
-	bad = replace(m, "numbers", "figures");
-	assert_fails(&env, bad, "ARC-Message-Signature i=1: the body hash did "
-				"not verify (body changed in transit)");
-	free(bad);
+	edited_fails(&env, m, "numbers", "figures", "ARC-Message-Signature "
+	    "i=1: the body hash did not verify (body changed in transit)");
 	/* relaxed: white space at the end of a line does not count */
 	bad = replace(m, "Bob,\r\n", "Bob, \t\r\n");
 	check(&env, bad, &res);
@@ -221,15 +230,13 @@ static void
 signed_header_changed_fails(void **state)
 {
 	struct test_env env;
-	char *m, *bad;
+	char *m;
 
 	(void)state;
 	test_env_init(&env, K.zone);
 	m = seal(&env, K.s1, message);
-	bad = replace(m, "Subject: Quarterly", "Subject: [list] Quarterly");
-	assert_fails(&env, bad, "ARC-Message-Signature i=1: the signature did "
-				"not verify");
-	free(bad);
+	edited_fails(&env, m, "Subject: Quarterly", "Subject: [list] Quarterly",
+	    "ARC-Message-Signature i=1: the signature did not verify");
 	free(m);
 	test_env_free(&env);
 }
@@ -275,19 +282,18 @@ static void
 an_older_aar_changed_breaks_the_newest_seal(void **state)
 {
 	struct test_env env;
-	char *m1, *m2, *bad;
+	char *m1, *m2;
 
 	(void)state;
 	test_env_init(&env, K.zone);
 	m1 = seal(&env, K.s1, message);
 	m2 = seal(&env, K.s2, m1);
-	bad = replace(m2, "i=1; mx.example.net; spf=pass",
-	    "i=1; mx.example.net; spf=fail");
 	/* step 6 checks seals newest first: i=2 covers set 1 too */
-	assert_fails(&env, bad, "ARC-Seal i=2: the signature did not verify");
+	edited_fails(&env, m2, "i=1; mx.example.net; spf=pass",
+	    "i=1; mx.example.net; spf=fail",
+	    "ARC-Seal i=2: the signature did not verify");
 	free(m1);
 	free(m2);
-	free(bad);
 	test_env_free(&env);
 }
 
@@ -301,15 +307,12 @@ structure_is_checked_before_signatures(void **state)
 	test_env_init(&env, K.zone);
 	m1 = seal(&env, K.s1, message);
 	m2 = seal(&env, K.s1, m1);
-	bad = replace(m2, "cv=pass", "cv=none");
-	assert_fails(&env, bad, "ARC-Seal i=2 says cv=none, not pass");
-	free(bad);
-	bad = replace(m1, "ARC-Authentication-Results: i=1;",
-	    "X-Was-Authentication-Results: i=1;");
-	assert_fails(&env, bad, "ARC set 1 of 1 has 0 "
-				"ARC-Authentication-Results, 1 "
-				"ARC-Message-Signature and 1 ARC-Seal");
-	free(bad);
+	edited_fails(&env, m2, "cv=pass", "cv=none",
+	    "ARC-Seal i=2 says cv=none, not pass");
+	edited_fails(&env, m1, "ARC-Authentication-Results: i=1;",
+	    "X-Was-Authentication-Results: i=1;", "ARC set 1 of 1 has 0 "
+	    "ARC-Authentication-Results, 1 ARC-Message-Signature and 1 "
+	    "ARC-Seal");
 	/* instances 1 and 3: 2 is missing */
 	bad = replace(m2, "ARC-Seal: i=2;", "ARC-Seal: i=3;");
 	worse = replace(bad, "ARC-Message-Signature: i=2;",
@@ -320,9 +323,8 @@ structure_is_checked_before_signatures(void **state)
 	assert_fails(&env, bad, "ARC set 2 of 3 has 0");
 	free(bad);
 	free(worse);
-	bad = replace(m1, "ARC-Seal: i=1;", "ARC-Seal: i=one;");
-	assert_fails(&env, bad, "ARC-Seal without a valid instance (i=)");
-	free(bad);
+	edited_fails(&env, m1, "ARC-Seal: i=1;", "ARC-Seal: i=one;",
+	    "ARC-Seal without a valid instance (i=)");
 	free(m1);
 	free(m2);
 	test_env_free(&env);
