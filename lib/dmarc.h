@@ -42,6 +42,8 @@ struct am_dmarc_input {
 struct am_dmarc_outcome {
 	enum am_result result; /* pass fail none temperror permerror */
 	const char *author_domain;
+	bool invalid_domain; /* the From domain is no valid DNS name: see
+				struct am_dmarc_input */
 	bool have_record;
 	struct am_dmarc_record record; /* the record applied */
 	const char *policy_domain;     /* where it is published */

@@ -118,6 +118,22 @@ run --config "$tmp/bad.conf" --zone "$zone"
 tap_is "an invalid --config exits 65" "$rc" 65
 tap_like "... naming file and line" "$out" 'bad\.conf:1: dmarc\.mode: "sometimes"'
 
+# allow_from_domains exempts only when every Author Domain is listed
+# (RFC 9989 11.5): a listed partner next to a spoofed domain exempts nothing.
+printf 'policy { allow_from_domains = {"partner.example"} }\n' >"$tmp/allow.conf"
+printf 'From: a@partner.example, CEO <ceo@example.com>\nSubject: pay\n\nnow\n' \
+	>"$tmp/allowmix.eml"
+run --config "$tmp/allow.conf" --zone "$zone" --client-ip 198.51.100.7 \
+	--mail-from x@evil.example "$tmp/allowmix.eml"
+tap_like "allow_from_domains: a listed author beside a spoofed one is rejected" \
+	"$out" '^action: reject \(dmarc-reject\): DMARC fail for example\.com'
+printf 'policy { allow_from_domains = {"partner.example", "example.com"} }\n' \
+	>"$tmp/allow2.conf"
+run --config "$tmp/allow2.conf" --zone "$zone" --client-ip 198.51.100.7 \
+	--mail-from x@evil.example "$tmp/allowmix.eml"
+tap_like "... while every author listed is exempt" "$out" \
+	'^action: accept \(allow-from-domain\): would reject .*every From domain'
+
 # Bad input: a clear message and a defined exit code.
 run --client-ip 192.0.2.300
 tap_is "invalid client IP exits 64" "$rc" 64
