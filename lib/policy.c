@@ -9,6 +9,11 @@
 #include "domain.h"
 #include "policy.h"
 
+/* The fields RFC 5322 3.6 allows once; config.c's default for
+ * policy.single_headers names the same (unit_config checks it). */
+static char *const once_only[] = {"Date", "From", "Sender", "Reply-To",
+    "To", "Cc", "Bcc", "Message-ID", "In-Reply-To", "References", "Subject"};
+
 void
 am_policy_defaults(struct am_policy_options *opt)
 {
@@ -20,7 +25,11 @@ am_policy_defaults(struct am_policy_options *opt)
 	opt->max_authors = 5;
 	opt->multiple_from = AM_MULTI_FROM_EVALUATE;
 	opt->trust_authenticated = true;
-	opt->on_header_problem = AM_ACTION_ACCEPT;
+	opt->single_headers = once_only;
+	opt->nsingle_headers = sizeof(once_only) / sizeof(once_only[0]);
+	/* RFC 6376 8.15: a second From added to a signed message leaves the
+	 * signature valid while a reader may show the added field. */
+	opt->on_header_problem = AM_ACTION_QUARANTINE;
 }
 
 const char *

@@ -134,6 +134,26 @@ run --config "$tmp/allow2.conf" --zone "$zone" --client-ip 198.51.100.7 \
 tap_like "... while every author listed is exempt" "$out" \
 	'^action: accept \(allow-from-domain\): would reject .*every From domain'
 
+# RFC 6376 8.15: a signed message replayed with a second, unsigned From
+# added above the signed one still verifies and passes DMARC, but a reader
+# may show the added field: header_action defaults to quarantine.
+sign="${top_builddir:-.}/test/e2e_sign"
+if "$sign" key 2048 sel._domainkey.example.com "$tmp/k" 2>"$tmp/sign.err"; then
+	cat "$zone" "$tmp/k.zone" >"$tmp/signed.zone"
+	printf 'From: News <news@example.com>\nTo: r@example.net\nSubject: news\nDate: Mon, 23 Nov 2026 10:00:00 +0000\n\nHello.\n' |
+		"$sign" sign "$tmp/k.pem" example.com sel >"$tmp/signed.eml"
+	{ printf 'From: IT Security <security@example.com>\n'; cat "$tmp/signed.eml"; } \
+		>"$tmp/replay.eml"
+	run --zone "$tmp/signed.zone" --client-ip 198.51.100.7 \
+		--mail-from x@esp.example "$tmp/replay.eml"
+	tap_like "replay with an added From: DKIM still passes" "$out" \
+		'dkim=pass .*header\.d=example\.com'
+	tap_like "... and is quarantined by default (header_action)" "$out" \
+		'^action: quarantine \(header-rule\): 2 From header fields'
+else
+	tap_skip "replay with an added From" "e2e_sign failed: $(cat "$tmp/sign.err")"
+fi
+
 # Bad input: a clear message and a defined exit code.
 run --client-ip 192.0.2.300
 tap_is "invalid client IP exits 64" "$rc" 64

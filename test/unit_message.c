@@ -485,6 +485,39 @@ message_two_date_fields_get_the_header_action(void **state)
 	run_free(&r);
 }
 
+/* A signed message replayed with a second From added above the signed
+ * one: the signature still verifies (it covers the last From, RFC 6376
+ * 5.4.2) and DMARC passes, but a reader may show the added field.  RFC
+ * 6376 8.15: such a message is quarantined by default. */
+static const char *
+add_from(const char *m)
+{
+	static char out[8192];
+
+	snprintf(out, sizeof(out), "From: IT Security <security@example.com>"
+	    "\r\n%s", m);
+	return out;
+}
+
+static void
+message_replayed_signature_with_an_added_from_is_quarantined(void **state)
+{
+	struct run r;
+	char *m = signed_message(add_from);
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "198.51.100.9", "<bounce-123@esp.example>", m);
+	assert_int_equal(r.v->dkim.sigs[0].result, AM_RESULT_PASS);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_PASS);
+	assert_string_equal(r.v->header_problem,
+	    "2 From header fields (RFC 5322 allows one)");
+	assert_int_equal(r.v->decision.action, AM_ACTION_QUARANTINE);
+	assert_string_equal(r.v->decision.rule, "header-rule");
+	run_free(&r);
+	free(m);
+}
+
 static void
 message_header_is_rendered_exactly(void **state)
 {
@@ -532,6 +565,8 @@ main(void)
 		cmocka_unit_test(message_list_mail_is_quarantined_and_says_why),
 		cmocka_unit_test(message_two_date_fields_get_the_header_action),
 		cmocka_unit_test(message_header_is_rendered_exactly),
+		cmocka_unit_test(
+		    message_replayed_signature_with_an_added_from_is_quarantined),
 	};
 	return cmocka_run_group_tests_name("message", tests, setup, teardown);
 }
