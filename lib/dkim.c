@@ -133,8 +133,10 @@ key_lookup(DKIM *d, DKIM_SIGINFO *si, u_char *buf, size_t buflen)
 {
 	struct am_dkim *m = dkim_get_user_context(d);
 	const struct am_dns_answer *a;
-	const char *status;
+	const char *status, *text;
 	struct sig *s;
+	size_t len;
+	bool converted;
 
 	if (m == NULL || (s = sig_of(m, si)) == NULL || s->keyname == NULL)
 		return DKIM_CBSTAT_ERROR;
@@ -157,12 +159,20 @@ key_lookup(DKIM *d, DKIM_SIGINFO *si, u_char *buf, size_t buflen)
 	if (memchr(a->rr[0].text, '\0', a->rr[0].len) != NULL)
 		return key_refused(s, KEY_BAD, am_arena_printf(m->arena,
 		    "the key record at %s holds a NUL byte", s->keyname));
-	if (a->rr[0].len >= buflen)
+	/* RFC 6376 3.6.1: p= may be a bare PKCS#1 RSAPublicKey, which
+	 * libopendkim cannot decode; it gets the SubjectPublicKeyInfo. */
+	text = am_dkim_key_normalize(m->arena, a->rr[0].text, a->rr[0].len,
+	    &len, &converted);
+	if (converted)
+		am_trace_add(m->trace, "dkim", 1, "the key at %s is a bare "
+		    "PKCS#1 RSAPublicKey; passed on as SubjectPublicKeyInfo",
+		    s->keyname);
+	if (len >= buflen)
 		return key_refused(s, KEY_BAD, am_arena_printf(m->arena,
 		    "the key record at %s is %zu bytes, more than libopendkim "
-		    "takes (%zu)", s->keyname, a->rr[0].len, buflen - 1));
-	memcpy(buf, a->rr[0].text, a->rr[0].len);
-	buf[a->rr[0].len] = '\0';
+		    "takes (%zu)", s->keyname, len, buflen - 1));
+	memcpy(buf, text, len);
+	buf[len] = '\0';
 	s->key = KEY_FOUND;
 	return DKIM_CBSTAT_CONTINUE;
 }

@@ -150,8 +150,17 @@ if "$sign" key 2048 sel._domainkey.example.com "$tmp/k" 2>"$tmp/sign.err"; then
 		'dkim=pass .*header\.d=example\.com'
 	tap_like "... and is quarantined by default (header_action)" "$out" \
 		'^action: quarantine \(header-rule\): 2 From header fields'
+	# RFC 6376 3.6.1 names a bare PKCS#1 RSAPublicKey for p=; most
+	# publish a SubjectPublicKeyInfo.  Both verify.
+	cat "$zone" "$tmp/k.pkcs1.zone" >"$tmp/pkcs1.zone"
+	run --zone "$tmp/pkcs1.zone" --client-ip 198.51.100.7 \
+		--mail-from x@esp.example "$tmp/signed.eml"
+	tap_like "a bare PKCS#1 RSAPublicKey in p= verifies" "$out" \
+		'dkim=pass \(2048-bit key\) header\.d=example\.com'
+	tap_like "... and DMARC passes by it" "$out" '^action: accept \(dmarc-pass\)'
 else
 	tap_skip "replay with an added From" "e2e_sign failed: $(cat "$tmp/sign.err")"
+	tap_skip "a bare PKCS#1 RSAPublicKey in p= verifies" "e2e_sign failed"
 fi
 
 # Bad input: a clear message and a defined exit code.

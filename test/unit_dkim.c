@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "dkim.h"
+#include "dkim_internal.h"
 #include "dkimsign.h"
 #include "testlib.h"
 
@@ -70,6 +71,8 @@ setup(void **state)
 	dkimsign_zone_txt(&z, "ed._domainkey.example.com", K.ed25519->record);
 	dkimsign_zone_txt(&z, "twice._domainkey.example.com", K.rsa2048->record);
 	zone_test_key(&z);
+	dkimsign_zone_txt(&z, "pkcs1._domainkey.example.com",
+	    K.rsa2048->pkcs1_record);
 	am_buf_adds(&z,
 	    "twice._domainkey.example.com TXT \"v=DKIM1; p=\"\n"
 	    "revoked._domainkey.example.com TXT \"v=DKIM1; k=rsa; p=\"\n"
@@ -285,6 +288,12 @@ static const struct one_case one_cases[] = {
 	{"test key (t=y) is reported", &K.rsa2048, "testing", RSA256, RELAXED,
 	    0, NOTHING, AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified", 2048,
 	    true, true},
+	{"bare PKCS#1 RSAPublicKey in p= verifies like SubjectPublicKeyInfo",
+	    &K.rsa2048, "pkcs1", RSA256, RELAXED, 0, NOTHING, AM_RESULT_PASS,
+	    AM_DKIM_VERIFIED, "verified (2048-bit RSA key)", 2048, false, true},
+	{"bare PKCS#1 key: a changed body still fails", &K.rsa2048, "pkcs1",
+	    RSA256, SIMPLE, 0, BODY, AM_RESULT_FAIL, AM_DKIM_BODY_CHANGED,
+	    "body hash did not verify", 2048, false, true},
 };
 
 static const char *const alg_names[] = {
@@ -324,6 +333,41 @@ one_named_case(void **state)
 	if (sent != msg)
 		free(sent);
 	free(msg);
+}
+
+/* The PKCS#1 form becomes exactly the SubjectPublicKeyInfo record of the
+ * same key; everything else is handed on untouched. */
+static void
+pkcs1_keys_become_spki_others_stay(void **state)
+{
+	struct am_arena *arena = am_arena_new();
+	const char *pk = K.rsa2048->pkcs1_record, *out;
+	const char *same[] = {K.rsa2048->record, K.ed25519->record, "v=DKIM1; p=",
+	    "v=DKIM1; k=rsa; p=bm90IGEga2V5IGF0IGFsbA==", "no tags at all",
+	    "k=rsa; p=x; p=y", ""};
+	char *ed, *twice;
+	size_t len, k;
+	bool conv;
+
+	(void)state;
+	out = am_dkim_key_normalize(arena, pk, strlen(pk), &len, &conv);
+	assert_true(conv);
+	assert_int_equal(len, strlen(K.rsa2048->record));
+	assert_string_equal(out, K.rsa2048->record);
+	/* a key type other than RSA is not converted, nor a repeated p= */
+	ed = am_arena_printf(arena, "v=DKIM1; k=ed25519; %s", strstr(pk, "p="));
+	twice = am_arena_printf(arena, "%s; %s", pk, strstr(pk, "p="));
+	for (k = 0; k < sizeof(same) / sizeof(same[0]); k++) {
+		out = am_dkim_key_normalize(arena, same[k], strlen(same[k]),
+		    &len, &conv);
+		assert_false(conv);
+		assert_ptr_equal(out, same[k]);
+	}
+	assert_ptr_equal(am_dkim_key_normalize(arena, ed, strlen(ed), &len,
+			     &conv), ed);
+	assert_ptr_equal(am_dkim_key_normalize(arena, twice, strlen(twice),
+			     &len, &conv), twice);
+	am_arena_free(arena);
 }
 
 static void
@@ -804,6 +848,8 @@ main(void)
 		    huge_and_binary_fields_do_not_crash),
 		CASE("unknown algorithm or canonicalization is permerror",
 		    unknown_algorithms_are_permerror),
+		CASE("a PKCS#1 key record becomes SubjectPublicKeyInfo; others "
+		     "stay as published", pkcs1_keys_become_spki_others_stay),
 	};
 	enum { NONE = sizeof(one_cases) / sizeof(one_cases[0]),
 	       NFIXED = sizeof(fixed) / sizeof(fixed[0]) };
