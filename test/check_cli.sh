@@ -163,6 +163,19 @@ else
 	tap_skip "a bare PKCS#1 RSAPublicKey in p= verifies" "e2e_sign failed"
 fi
 
+# Temperror the attacker controls (RFC 9989 4.10.2): with bank.co.example
+# its own Organizational Domain (co.example says psd=y), the attacker's SPF
+# pass for evil.co.example cannot align, whatever his SERVFAIL says.
+attack="$data/attack.zone"
+printf 'From: CEO <ceo@bank.co.example>\nSubject: wire\n\npay\n' >"$tmp/psd.eml"
+run --zone "$attack" --client-ip 198.51.100.7 --mail-from x@evil.co.example \
+	"$tmp/psd.eml"
+tap_like "SERVFAIL in the attacker's _dmarc tree does not make temperror" \
+	"$out" '^action: reject \(dmarc-reject\): DMARC fail for bank\.co\.example'
+tap_like "... and the reason names the Organizational Domain" "$out" \
+	'SPF pass for evil\.co\.example is not aligned with header\.from bank\.co\.example'
+tap_is "... exit status 1 (fail), not 2 (temperror)" "$rc" 1
+
 # Bad input: a clear message and a defined exit code.
 run --client-ip 192.0.2.300
 tap_is "invalid client IP exits 64" "$rc" 64
