@@ -55,6 +55,8 @@ enum am_dkim_why {
 	AM_DKIM_PARTIAL_BODY,	/* policy: l= leaves bytes unsigned */
 	AM_DKIM_DNS_ERROR,	/* temperror: the key lookup failed */
 	AM_DKIM_INTERNAL,	/* temperror: library or memory failure */
+	AM_DKIM_TOO_MANY_FIELDS, /* neutral: more header fields than are
+				    verified (not a library failure) */
 };
 
 struct am_dkim_sig {

@@ -39,6 +39,10 @@ struct am_dkim_tagval {
 };
 
 #define AM_DKIM_TAGS_MAX 64 /* tags in one field; more is refused */
+/* Header field names in h=; more is refused.  libopendkim matches every
+ * name against every header field of the message, so this bounds that
+ * work (RFC 6376 sets no limit; signers name a few dozen at most). */
+#define AM_DKIM_HNAMES_MAX 256
 
 struct am_dkim_sigtags {
 	struct am_dkim_tagval tag[AM_DKIM_NTAGS];
@@ -50,7 +54,8 @@ struct am_dkim_sigtags {
  * Parses a DKIM-Signature field value (len bytes, no NUL needed) as an
  * RFC 6376 3.2 tag-list and checks the rules of 3.5: required tags,
  * v=1, d= and s= are domain names, i= lies within d=, numeric t= x= l=,
- * x= after t=, no tag twice.  False, with out->why set, when the field
+ * x= after t=, no tag twice; and h= names at most AM_DKIM_HNAMES_MAX
+ * fields.  False, with out->why set, when the field
  * is not a usable signature.  Never reads past value + len.
  */
 bool am_dkim_sigtags_parse(const char *value, size_t len,
