@@ -371,6 +371,114 @@ one_level_lower(enum am_dmarc_policy p)
 					     AM_DMARC_POLICY_NONE;
 }
 
+/* What the Domain Owner asks for after t=y, and the A-R comment. */
+static void
+requested(struct eval *ev)
+{
+	struct am_dmarc_outcome *out = ev->out;
+
+	out->requested = out->record.testing && out->published !=
+	    AM_DMARC_POLICY_NONE ? one_level_lower(out->published) :
+	    out->published;
+	out->comment = am_arena_printf(ev->arena, "%s=%s%s", out->policy_tag,
+	    am_dmarc_policy_name(out->published), out->record.testing ?
+	    " t=y" : "");
+}
+
+/*
+ * A From domain that is no valid DNS name, and no suffix of two labels or
+ * more is either: what a reader sees cannot be checked at all.  A DMARC
+ * failure under the strictest policy there is, p=reject.
+ */
+static void
+strictest(struct eval *ev, const struct am_dmarc_input *in)
+{
+	struct am_dmarc_outcome *out = ev->out;
+
+	out->result = AM_RESULT_FAIL;
+	out->published = out->requested = AM_DMARC_POLICY_REJECT;
+	out->comment = "p=reject (assumed: no valid domain)";
+	out->reason = am_arena_printf(ev->arena, "the From domain %s is no "
+	    "valid DNS name (%s) and has no valid parent below the top level: "
+	    "a DMARC failure under the strictest policy, p=reject", in->shown,
+	    in->invalid_why);
+}
+
+/*
+ * 4.10.1 for a name that cannot exist below in->author_domain: the tree
+ * walk starts at that suffix (at most 7 labels of it, as step 4 would
+ * shorten the whole name), and the record of its Organizational Domain,
+ * else of its PSD, applies.
+ */
+static bool
+discover_below(struct eval *ev, const struct am_dmarc_input *in)
+{
+	struct am_dmarc_outcome *out = ev->out;
+	const struct am_walk_found *f;
+	const char *start = in->author_domain, *org;
+	size_t x = am_domain_labels(start, strlen(start)), skipped = 0, i;
+	struct am_walk walk;
+
+	for (; x > 7; x--, skipped++)
+		start = strchr(start, '.') + 1;
+	am_orgdomain_walk(ev->dns, ev->arena, start, true, ev->trace, &walk);
+	if (walk.tempfail) {
+		out->result = AM_RESULT_TEMPERROR;
+		out->reason = walk.why;
+		return false;
+	}
+	walk.hidden = in->hidden + (unsigned)skipped;
+	out->org_domain = org = am_orgdomain_select(&walk);
+	for (i = 0, f = NULL; org != NULL && i < walk.nfound; i++)
+		if (am_domain_equal(walk.found[i].domain, org))
+			f = &walk.found[i];
+	if (f == NULL && (f = am_orgdomain_psd(&walk)) == NULL) {
+		out->result = AM_RESULT_NONE;
+		out->reason = am_arena_printf(ev->arena, "the From domain %s is "
+		    "no valid DNS name (%s); no DMARC record applies below %s",
+		    in->shown, in->invalid_why, in->author_domain);
+		return false;
+	}
+	out->policy_domain = f->domain;
+	out->record = f->rec;
+	return true;
+}
+
+/*
+ * A From domain that is no valid DNS name (dmarc.h): no identifier can be
+ * aligned with a name that cannot exist, so a record that applies makes
+ * it a failure; np= applies (3.2.13: it does not exist), else sp=, else
+ * p=.
+ */
+static void
+check_invalid(struct eval *ev, const struct am_dmarc_input *in)
+{
+	struct am_dmarc_outcome *out = ev->out;
+	const struct am_dmarc_record *rec = &out->record;
+
+	out->author_domain = in->shown;
+	out->invalid_domain = true;
+	am_trace_add(ev->trace, "dmarc", 0, "header.from %s is no valid DNS "
+	    "name (%s)", in->shown, in->invalid_why);
+	if (in->author_domain == NULL ||
+	    am_domain_labels(in->author_domain, strlen(in->author_domain)) < 2) {
+		strictest(ev, in);
+		return;
+	}
+	if (!discover_below(ev, in) || !usable_record(ev))
+		return;
+	out->have_record = true;
+	out->policy_tag = rec->np_present ? "np" : rec->sp_present ? "sp" : "p";
+	out->published = rec->np_present ? rec->np : rec->sp_present ? rec->sp :
+								       rec->p;
+	requested(ev);
+	out->result = AM_RESULT_FAIL;
+	out->reason = am_arena_printf(ev->arena, "the From domain %s is no "
+	    "valid DNS name (%s): evaluated as a name that cannot exist below "
+	    "%s, which no identifier aligns with", in->shown, in->invalid_why,
+	    in->author_domain);
+}
+
 void
 am_dmarc_check(const struct am_ctx *ctx, struct am_dns_session *dns,
     struct am_arena *arena, const struct am_dmarc_input *in,
@@ -384,6 +492,12 @@ am_dmarc_check(const struct am_ctx *ctx, struct am_dns_session *dns,
 	(void)ctx;
 	memset(out, 0, sizeof(*out));
 	out->author_domain = in->author_domain;
+	if (in->shown != NULL) {
+		check_invalid(&ev, in);
+		am_trace_add(trace, "dmarc", 0, "result %s: %s",
+		    am_result_name(out->result), out->reason);
+		return;
+	}
 	am_trace_add(trace, "dmarc", 0, "policy discovery for header.from %s",
 	    in->author_domain);
 	if (!discover(&ev) || !usable_record(&ev)) {
@@ -412,12 +526,7 @@ am_dmarc_check(const struct am_ctx *ctx, struct am_dns_session *dns,
 	out->reason = am_arena_strdup(arena, am_buf_str(&why));
 	am_buf_release(&why);
 	np_policy(&ev);
-	out->requested = out->record.testing && out->published !=
-	    AM_DMARC_POLICY_NONE ? one_level_lower(out->published) :
-	    out->published;
-	out->comment = am_arena_printf(arena, "%s=%s%s", out->policy_tag,
-	    am_dmarc_policy_name(out->published), out->record.testing ?
-	    " t=y" : "");
+	requested(&ev);
 	am_trace_add(trace, "dmarc", 0, "record of %s applies (%s); result "
 	    "%s: %s", out->policy_domain, out->comment,
 	    am_result_name(out->result), out->reason);

@@ -11,8 +11,12 @@
  *   floods    hostile header blocks, CPU time per message: 26,000 From
  *             fields of distinct domains (RFC 9989 11.5 says a receiver
  *             may evaluate every Author Domain; the work must stay
- *             bounded), 26,000 DKIM-Signature fields, and one signature
- *             whose h= names From 20,000 times over 26,000 From fields
+ *             bounded), 26,000 spellings of one IDN domain (each a
+ *             libidn2 conversion unless bounded), 26,000 DKIM-Signature
+ *             fields, a signature whose h= names From 20,000 times over
+ *             26,000 From fields, and the largest one still verified
+ *             (256 names over 1,990 fields: libopendkim matches each
+ *             name against each field)
  *
  * DNS comes from a static zone (the resolver's cache would answer a
  * running daemon the same way).  The message is 5 KB, signed at start
@@ -37,6 +41,9 @@
 #define ROUNDS	     3000
 #define FLOOD_FIELDS 26000
 #define FLOOD_ROUNDS 3
+/* 64 soft hyphens (U+00AD), which IDNA mapping removes */
+#define SHY8  "\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad"
+#define SHY64 SHY8 SHY8 SHY8 SHY8 SHY8 SHY8 SHY8 SHY8
 
 static double
 now(void)
@@ -150,25 +157,29 @@ full(const struct am_ctx *ctx, const char *message, size_t len)
 static char *
 flood(const char *kind)
 {
+	int i, fields = strcmp(kind, "h256") == 0 ? 1990 : FLOOD_FIELDS;
+	int hnames = strcmp(kind, "h256") == 0 ? 256 : 20000;
 	struct am_buf m;
 	char *s;
-	int i;
 
 	am_buf_init(&m, 0);
-	if (strcmp(kind, "hlist") == 0) {
+	if (kind[0] == 'h') {
 		am_buf_adds(&m, "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; "
 				"s=sel; bh=AAAA; b=AAAA; h=");
-		for (i = 0; i < 20000; i++)
+		for (i = 0; i < hnames; i++)
 			am_buf_adds(&m, i == 0 ? "from" : ":from");
 		am_buf_adds(&m, "\r\n");
 	}
-	for (i = 0; i < FLOOD_FIELDS; i++) {
+	for (i = 0; i < fields; i++) {
 		if (strcmp(kind, "dkim") == 0)
 			am_buf_printf(&m, "DKIM-Signature: v=1; a=rsa-sha256; "
 			    "d=d%d.example; s=s; h=from; bh=AAAA; b=AAAA\r\n",
 			    i);
-		else if (strcmp(kind, "hlist") == 0)
+		else if (kind[0] == 'h')
 			am_buf_adds(&m, "From: <news@example.com>\r\n");
+		else if (strcmp(kind, "idn") == 0) /* b, a-umlaut, soft hyphens */
+			am_buf_printf(&m, "From: <a@b%.*s\xc3\xa4%.*snk.example>\r\n",
+			    2 * (i % 64), SHY64, 2 * (i / 64 % 64), SHY64);
 		else
 			am_buf_printf(&m, "From: <a@d%d.example>\r\n", i);
 	}
@@ -218,8 +229,10 @@ floods(const struct am_ctx *ctx)
 		const char *kind, *what;
 	} f[] = {
 		{"from", "26,000 From fields, distinct domains"},
+		{"idn", "26,000 spellings of one IDN From domain"},
 		{"dkim", "26,000 DKIM-Signature fields"},
 		{"hlist", "h= naming From 20,000 times, 26,000 From"},
+		{"h256", "h= naming From 256 times, 1,990 From"},
 	};
 	const char *rule;
 	double best, t;

@@ -176,6 +176,51 @@ tap_like "... and the reason names the Organizational Domain" "$out" \
 	'SPF pass for evil\.co\.example is not aligned with header\.from bank\.co\.example'
 tap_is "... exit status 1 (fail), not 2 (temperror)" "$rc" 1
 
+# IDN look-alikes (IDNA2008 with UTS #46 mapping): what a reader sees as
+# bank.example or bänk.example gets that domain's p=reject; a domain that
+# cannot be converted is a failure under the strictest policy.
+lookalike() { # NAME FROM-DOMAIN ACTION-PATTERN
+	printf 'From: CEO <ceo@%s>\nSubject: wire\n\npay\n' "$2" >"$tmp/idn.eml"
+	run --zone "$attack" --client-ip 198.51.100.7 \
+		--mail-from x@evil.co.example "$tmp/idn.eml"
+	tap_like "$1" "$out" "$3"
+}
+lookalike "IDN: ban<U+00AD>k.example is bank.example, rejected" \
+	"$(printf 'ban\302\255k.example')" \
+	'^action: reject \(dmarc-reject\): DMARC fail for bank\.example '
+lookalike "IDN: NFD ba<U+0308>nk.example is xn--bnk-qla.example, rejected" \
+	"$(printf 'ba\314\210nk.example')" \
+	'^action: reject \(dmarc-reject\): DMARC fail for xn--bnk-qla\.example '
+lookalike "IDN: BÄNK.example is xn--bnk-qla.example, rejected" \
+	"$(printf 'B\303\204NK.example')" \
+	'^action: reject \(dmarc-reject\): DMARC fail for xn--bnk-qla\.example '
+lookalike "IDN: a DISALLOWED code point is a failure under p=reject" \
+	"$(printf 'ba\342\230\240nk.example')" \
+	'^action: reject \(dmarc-reject\): DMARC fail for ba<U\+2620>nk\.example under p=reject \(assumed'
+
+# Syntax that hides the domain: never "no Author Domain" and accept.
+lookalike "a label of 64 octets is evaluated below its valid parent" \
+	"0123456789012345678901234567890123456789012345678901234567890123.bank.co.example" \
+	'^action: reject \(dmarc-reject\)'
+tap_like "... and the reason says so" "$out" \
+	'evaluated as a name that cannot exist below bank\.co\.example'
+lookalike "punctuation in the top label is a failure under p=reject" \
+	'bank.example}' '^action: reject \(dmarc-reject\): DMARC fail for bank\.example\} '
+tap_like "... and the reason says which" "$out" \
+	'no valid DNS name \(character not allowed in a domain name\) and has no valid parent'
+
+# A From past the stored-header limit (1 MB) is still evaluated.
+{
+	i=0
+	pad=$(printf '%0990d' 0)
+	while [ $i -lt 1100 ]; do echo "X-Pad: $pad"; i=$((i + 1)); done
+	printf 'From: CEO <ceo@bank.co.example>\nSubject: wire\n\npay\n'
+} >"$tmp/late.eml"
+run --zone "$attack" --client-ip 198.51.100.7 --mail-from x@evil.co.example \
+	"$tmp/late.eml"
+tap_like "a From after 1 MB of other fields is evaluated, not 'no From'" "$out" \
+	'^action: reject \(dmarc-reject\): DMARC fail for bank\.co\.example'
+
 # Bad input: a clear message and a defined exit code.
 run --client-ip 192.0.2.300
 tap_is "invalid client IP exits 64" "$rc" 64

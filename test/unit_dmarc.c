@@ -264,7 +264,7 @@ dmarc_record_tags_are_read(void **state)
 {
 	struct test_env env;
 	struct am_dmarc_outcome out;
-	struct am_dmarc_input in = {"example.com", NULL, NULL};
+	struct am_dmarc_input in = {.author_domain = "example.com"};
 
 	(void)state;
 	test_env_init(&env, zone);
@@ -337,7 +337,8 @@ dmarc_alignment_walks_share_queries(void **state)
 	struct test_env env;
 	struct am_spf_outcome spf;
 	struct am_dmarc_outcome out;
-	struct am_dmarc_input in = {"mail.example.com", &spf, NULL};
+	struct am_dmarc_input in = {.author_domain = "mail.example.com",
+	    .spf = &spf};
 
 	(void)state;
 	test_env_init(&env, zone);
