@@ -283,7 +283,7 @@ am_idna_convert(struct am_arena *arena, const char *domain, size_t len,
     struct am_idna_name *out)
 {
 	char name[AM_DOMAIN_MAX + 1], one[AM_LABEL_MAX + 1];
-	size_t pos = AM_DOMAIN_MAX, k, n;
+	size_t pos = AM_DOMAIN_MAX, k, n, written = len;
 	const char *why = NULL;
 	struct labels l;
 
@@ -313,7 +313,7 @@ am_idna_convert(struct am_arena *arena, const char *domain, size_t len,
 	if (out->hidden == 0)
 		out->hidden = 1;
 	out->why = why;
-	out->shown = shown(arena, domain, len);
+	out->shown = written > 0 ? shown(arena, domain, written) : "(empty)";
 	return false;
 }
 
