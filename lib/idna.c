@@ -230,7 +230,7 @@ shown(struct am_arena *arena, const char *s, size_t len)
 			am_buf_printf(&b, "<0x%02X>", (unsigned char)s[i]);
 			k = 1;
 		} else if (cp > 0x20 && cp < 0x7f && cp != '<' && cp != '>' &&
-		    cp != '"' && cp != '\\')
+		    cp != '"' && cp != '\\' && cp != '%')
 			am_buf_addc(&b, (char)cp);
 		else
 			am_buf_printf(&b, "<U+%04X>", (unsigned)cp);

@@ -38,8 +38,10 @@ struct am_idna_name {
 	 * fit); 0 for a valid name. */
 	unsigned hidden;
 	/* hidden > 0: the name as written, printable ASCII, other characters
-	 * as "<U+XXXX>" (bytes that are no UTF-8 as "<0xXX>"), at most about
-	 * 300 characters; and what is wrong with it, in a few words. */
+	 * (and '%', '<', '>', '"', '\\', which replies, headers and logs
+	 * treat specially) as "<U+XXXX>", bytes that are no UTF-8 as
+	 * "<0xXX>", at most about 300 characters; and what is wrong with
+	 * it, in a few words. */
 	const char *shown;
 	const char *why;
 };

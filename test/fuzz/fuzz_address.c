@@ -57,7 +57,8 @@ convert(struct am_arena *arena, const char *d, size_t len)
 	if (n.why == NULL || n.shown == NULL || strlen(n.shown) > 320)
 		__builtin_trap();
 	for (p = n.shown; *p != '\0'; p++)
-		if (*p <= 0x20 || *p >= 0x7f)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '%' || *p == '"' ||
+		    *p == '\\')
 			__builtin_trap();
 	return NULL;
 }
