@@ -85,8 +85,8 @@ am_authors_lost(struct am_authors *a, const char *why)
 static uint64_t
 name_hash(const struct am_idna_name *n)
 {
-	uint64_t h = hash((const char *)&n->hidden, sizeof(n->hidden),
-	    HASH_INIT);
+	uint64_t h =
+	    hash((const char *)&n->hidden, sizeof(n->hidden), HASH_INIT);
 
 	return n->ascii != NULL ? hash(n->ascii, strlen(n->ascii), h) : h;
 }
@@ -113,8 +113,11 @@ add_name(struct am_authors *a, const struct am_idna_name *name)
 		if (same_name(a->kept[a->slot[i] - 1], name))
 			return false;
 	if (a->n == a->max) {
-		am_authors_lost(a, am_arena_printf(a->arena, "more than %zu "
-		    "Author Domains in From", a->max));
+		am_authors_lost(a,
+		    am_arena_printf(a->arena,
+			"more than %zu "
+			"Author Domains in From",
+			a->max));
 		return false;
 	}
 	a->kept[a->n++] = name;
@@ -155,14 +158,16 @@ convert(struct am_authors *a, const char *raw, size_t len)
 
 	if (a->spell_slots > 0) {
 		i = hash(raw, len, HASH_INIT) & (a->spell_slots - 1);
-		for (; a->spell[i].raw != NULL; i = (i + 1) & (a->spell_slots - 1))
+		for (; a->spell[i].raw != NULL;
+		     i = (i + 1) & (a->spell_slots - 1))
 			if (a->spell[i].len == len &&
 			    memcmp(a->spell[i].raw, raw, len) == 0)
 				return a->spell[i].name;
 	}
 	if (a->nspell == SPELLINGS_MAX) {
-		am_authors_lost(a, "more than 256 distinct spellings of From "
-				   "domains");
+		am_authors_lost(a,
+		    "more than 256 distinct spellings of From "
+		    "domains");
 		return NULL;
 	}
 	if ((2 * (a->nspell + 1) > a->spell_slots && !grow_spellings(a)) ||
@@ -201,15 +206,16 @@ am_authors_field(struct am_authors *a, const char *value, size_t len)
 	a->facts.fields++;
 	if (a->facts.more)
 		return 0; /* the answer is known: too many */
-	if (am_address_parse_list(a->arena, value, len, FIELD_ADDRESSES_MAX,
-		&list, &why)) {
+	if (am_address_parse_list(
+		a->arena, value, len, FIELD_ADDRESSES_MAX, &list, &why)) {
 		for (i = 0; i < list.count; i++)
 			if (!list.addrs[i].literal)
 				added += add_spelling(a, list.addrs[i].domain,
 				    list.addrs[i].domain_len);
 		if (list.truncated)
-			am_authors_lost(a, "more than 32 addresses in a From "
-					   "field");
+			am_authors_lost(a,
+			    "more than 32 addresses in a From "
+			    "field");
 		return added;
 	}
 	/* Read the way a lenient mail reader would still display it, so
@@ -218,13 +224,14 @@ am_authors_field(struct am_authors *a, const char *value, size_t len)
 		a->facts.malformed = true;
 		a->facts.why = why;
 	}
-	n = am_address_find_domains(a->arena, value, len, found,
-	    FIELD_ADDRESSES_MAX, &more);
+	n = am_address_find_domains(
+	    a->arena, value, len, found, FIELD_ADDRESSES_MAX, &more);
 	for (i = 0; i < n; i++)
 		added += add_spelling(a, found[i], strlen(found[i]));
 	if (more)
-		am_authors_lost(a, "more than 32 domains in a malformed From "
-				   "field");
+		am_authors_lost(a,
+		    "more than 32 domains in a malformed From "
+		    "field");
 	return added;
 }
 

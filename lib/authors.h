@@ -52,8 +52,7 @@ void am_authors_lost(struct am_authors *a, const char *why);
 
 /* The Author Domains kept, in the order they first appeared. */
 size_t am_authors_count(const struct am_authors *a);
-const struct am_idna_name *am_authors_get(const struct am_authors *a,
-    size_t i);
+const struct am_idna_name *am_authors_get(const struct am_authors *a, size_t i);
 
 const struct am_authors_facts *am_authors_facts(const struct am_authors *a);
 

@@ -67,11 +67,13 @@ find_tags(const char *rec, size_t len, struct span *k, struct span *p)
 			if (t->seen)
 				return false;
 			t->seen = true;
-			for (t->start = eq + 1; t->start < end &&
-			     is_fws(rec[t->start]); t->start++)
+			for (t->start = eq + 1;
+			     t->start < end && is_fws(rec[t->start]);
+			     t->start++)
 				;
-			for (t->end = end; t->end > t->start &&
-			     is_fws(rec[t->end - 1]); t->end--)
+			for (t->end = end;
+			     t->end > t->start && is_fws(rec[t->end - 1]);
+			     t->end--)
 				;
 		}
 		i = end + 1;
@@ -152,13 +154,14 @@ am_dkim_key_normalize(struct am_arena *arena, const char *rec, size_t len,
 	*out_len = len;
 	*converted = false;
 	if (!find_tags(rec, len, &k, &p) || !p.seen || p.start == p.end ||
-	    (k.seen && (k.end - k.start != 3 ||
-			   strncasecmp(rec + k.start, "rsa", 3) != 0)))
+	    (k.seen &&
+		(k.end - k.start != 3 ||
+		    strncasecmp(rec + k.start, "rsa", 3) != 0)))
 		return rec;
 	if (!decode(arena, rec + p.start, p.end - p.start, &der) ||
 	    !reencode(arena, &der, &b64) ||
-	    (out = am_arena_alloc(arena, len - (p.end - p.start) + b64.len +
-				      1)) == NULL)
+	    (out = am_arena_alloc(
+		 arena, len - (p.end - p.start) + b64.len + 1)) == NULL)
 		return rec;
 	memcpy(out, rec, p.start);
 	memcpy(out + p.start, b64.p, b64.len);

@@ -10,8 +10,8 @@
 
 #include "fieldcount.h"
 
-static const char *const list_names[] = {"List-Id", "List-Post",
-    "List-Unsubscribe"};
+static const char *const list_names[] = {
+    "List-Id", "List-Post", "List-Unsubscribe"};
 #define NLIST (sizeof(list_names) / sizeof(list_names[0]))
 
 struct am_fieldcount {
@@ -32,11 +32,12 @@ am_fieldcount_new(struct am_arena *arena, const struct am_policy_options *opt)
 	c->nrequired = opt->nrequired_headers;
 	c->single = opt->single_headers;
 	c->nsingle = opt->nsingle_headers;
-	if ((c->nrequired > 0 && (c->required_seen = am_arena_zalloc(arena,
-				      c->nrequired * sizeof(unsigned))) ==
-		NULL) ||
-	    (c->nsingle > 0 && (c->single_seen = am_arena_zalloc(arena,
-				    c->nsingle * sizeof(unsigned))) == NULL))
+	if ((c->nrequired > 0 &&
+		(c->required_seen = am_arena_zalloc(
+		     arena, c->nrequired * sizeof(unsigned))) == NULL) ||
+	    (c->nsingle > 0 &&
+		(c->single_seen = am_arena_zalloc(
+		     arena, c->nsingle * sizeof(unsigned))) == NULL))
 		return NULL;
 	return c;
 }
@@ -48,8 +49,8 @@ is(const char *name, size_t len, const char *want)
 }
 
 static void
-count(char *const *names, size_t n, unsigned *seen, const char *name,
-    size_t len)
+count(
+    char *const *names, size_t n, unsigned *seen, const char *name, size_t len)
 {
 	size_t i;
 
@@ -77,13 +78,14 @@ am_fieldcount_problem(const struct am_fieldcount *c, struct am_arena *arena)
 
 	for (i = 0; i < c->nrequired; i++)
 		if (c->required_seen[i] == 0)
-			return am_arena_printf(arena, "no %s header field",
-			    c->required[i]);
+			return am_arena_printf(
+			    arena, "no %s header field", c->required[i]);
 	for (i = 0; i < c->nsingle; i++)
 		if (c->single_seen[i] > 1)
-			return am_arena_printf(arena, "%u %s header fields "
-			    "(RFC 5322 allows one)", c->single_seen[i],
-			    c->single[i]);
+			return am_arena_printf(arena,
+			    "%u %s header fields "
+			    "(RFC 5322 allows one)",
+			    c->single_seen[i], c->single[i]);
 	return NULL;
 }
 

@@ -19,17 +19,16 @@ struct am_fieldcount;
 
 /* Counts the fields opt names (its lists are borrowed: they must outlive
  * the message).  NULL on ENOMEM. */
-struct am_fieldcount *am_fieldcount_new(struct am_arena *arena,
-    const struct am_policy_options *opt);
+struct am_fieldcount *am_fieldcount_new(
+    struct am_arena *arena, const struct am_policy_options *opt);
 
 /* One field's name (len bytes). */
-void am_fieldcount_add(struct am_fieldcount *c, const char *name,
-    size_t len);
+void am_fieldcount_add(struct am_fieldcount *c, const char *name, size_t len);
 
 /* "no Date header field", "2 From header fields (RFC 5322 allows one)",
  * or NULL when the rules hold.  From arena. */
-const char *am_fieldcount_problem(const struct am_fieldcount *c,
-    struct am_arena *arena);
+const char *am_fieldcount_problem(
+    const struct am_fieldcount *c, struct am_arena *arena);
 
 /* "List-Id", "List-Post" or "List-Unsubscribe" (the first the message
  * has, in that order), or NULL. */
