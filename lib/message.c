@@ -291,10 +291,12 @@ from_field(struct am_msg *msg, const char *value, size_t len, size_t size)
 	const struct am_idna_name *name;
 	size_t n, i;
 
+	n = am_authors_field(msg->authors, value, len);
+	/* What was read is evaluated; what may be missing makes it
+	 * undecidable as well. */
 	if (size > AM_MSG_HEADER_MAX)
 		am_authors_lost(msg->authors, "a From field longer than 1 MB "
 					      "was not read whole");
-	n = am_authors_field(msg->authors, value, len);
 	for (i = am_authors_count(msg->authors) - n;
 	     i < am_authors_count(msg->authors); i++)
 		if ((name = am_authors_get(msg->authors, i))->hidden == 0)

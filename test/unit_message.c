@@ -667,6 +667,33 @@ from_named_case(void **state)
 	free(m);
 }
 
+/* A From field longer than the 1 MB a message keeps is cut by the .eml
+ * reader: the domains before the cut are evaluated, and the rest make
+ * the message undecidable (too_many_from), never "no From". */
+static void
+message_from_cut_at_1_mb_is_not_no_from(void **state)
+{
+	struct am_buf b;
+	struct run r;
+
+	(void)state;
+	am_buf_init(&b, 0);
+	am_buf_adds(&b, "From: CEO <ceo@example.com>, (");
+	while (b.len < (1u << 20) + 100)
+		am_buf_adds(&b, "padding padding padding padding ");
+	am_buf_adds(&b, ") x@other.example\r\n\r\nx\r\n");
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<x@evil.example>", am_buf_str(&b));
+	assert_int_equal(r.v->from, AM_FROM_TOO_MANY);
+	contains(r.v->from_why, "a From field longer than 1 MB was not read "
+	    "whole");
+	assert_int_equal(r.v->nauthors, 1);
+	assert_string_equal(r.v->authors[0].dmarc.author_domain, "example.com");
+	assert_int_equal(r.v->decision.action, AM_ACTION_REJECT);
+	run_free(&r);
+	am_buf_release(&b);
+}
+
 /* 26,000 From fields of distinct domains: the first five are evaluated,
  * the rest counted, and DNS is asked about those five only. */
 static void
@@ -747,6 +774,7 @@ main(void)
 		cmocka_unit_test(
 		    message_replayed_signature_with_an_added_from_is_quarantined),
 		cmocka_unit_test(message_from_flood_is_bounded),
+		cmocka_unit_test(message_from_cut_at_1_mb_is_not_no_from),
 	};
 	return test_run_table("message", "message From", TEST_ROWS(from_cases),
 	    from_named_case, tests, sizeof(tests) / sizeof(tests[0]), setup,
