@@ -361,6 +361,9 @@ reload(const struct options *o)
 	    strcmp(cfg->socket, old->cfg->socket) != 0)
 		log_msg(AM_LOG_WARNING, "reload: milter.socket changed to %s; "
 		    "the socket changes at the next restart", cfg->socket);
+	if (old != NULL && cfg->milter_timeout != old->cfg->milter_timeout)
+		log_msg(AM_LOG_WARNING, "reload: milter.timeout changed to %u; "
+		    "it changes at the next restart", cfg->milter_timeout);
 	if (old != NULL && strcmp(cfg->status_listen,
 			       old->cfg->status_listen) != 0)
 		log_msg(AM_LOG_WARNING, "reload: status.listen changed to "
@@ -442,7 +445,10 @@ prepare(const struct options *o, const struct am_config *cfg,
 {
 	char err[512];
 
+	/* libmilter's wait for the MTA (milter.timeout): a client that
+	 * stops in the middle of a packet holds a thread this long. */
 	if (smfi_register(callbacks_desc) != MI_SUCCESS ||
+	    smfi_settimeout((int)cfg->milter_timeout) != MI_SUCCESS ||
 	    smfi_setconn((char *)sock) != MI_SUCCESS) {
 		log_msg(AM_LOG_ERR, "libmilter refused the socket %s", sock);
 		return EX_CONFIG;
