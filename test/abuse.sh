@@ -24,43 +24,12 @@ TIMEOUT=3
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
 fds=$(ulimit -n)
 
-T=$(mktemp -d /tmp/authmilter-abuse.XXXXXX)
-chmod 755 "$T"
-am_pid=
-cleanup() {
-	[ -n "$am_pid" ] && kill -KILL "$am_pid" 2>/dev/null
-	dns_stop
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
 bail() {
 	echo "Bail out! $1"
 	[ -s "$T/authmilter.log" ] && tap_diag "$(tail -n 20 "$T/authmilter.log")"
 	exit 99
 }
-
-corpus_dns "$T" >/dev/null || bail "cannot make a DKIM key"
-corpus_make "$T" || bail "cannot make the messages"
-dns_start "$T/dns" "$T"/zones/*.zone || bail "nsd would not start"
-e2e_port port
-cat >"$T/authmilter.conf" <<CONF
-milter {
-	socket = "inet:$port@127.0.0.1"
-	authserv_id = "mx.bench.test"
-	max_connections = $LIMIT
-	timeout = $TIMEOUT
-}
-dns {
-	resolvers = {"127.0.0.1@$DNS_PORT"}
-	resolve_special_names = true
-}
-CONF
-"$top_builddir/milter/authmilter" -f -c "$T/authmilter.conf" \
-	>"$T/authmilter.log" 2>&1 &
-am_pid=$!
-e2e_wait 20 grep -q ' listening on ' "$T/authmilter.log" ||
-	bail "the daemon would not start"
+corpus_daemon abuse "max_connections = $LIMIT" "timeout = $TIMEOUT"
 
 # abuse SCENARIO DESCRIPTION [OPTION...]: one scenario, then the daemon
 # must still be running; what milterabuse saw goes into the TAP log.
@@ -98,14 +67,7 @@ else
 		test "$(grep -c 'connection limit reached' "$T/authmilter.log")" -eq 1
 fi
 
-kill -TERM "$am_pid"
-if e2e_wait 40 gone "$am_pid"; then
-	wait "$am_pid"
-	rc=$?
-else
-	rc=timeout
-fi
-am_pid=
+corpus_stop
 tap_is "SIGTERM after the abuse: exit status 0" "$rc" 0
 tap_check "the daemon's log has no sanitizer report" am_log_clean "$T/authmilter.log"
 tap_done

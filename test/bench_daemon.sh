@@ -28,55 +28,22 @@ if ! command -v nsd >/dev/null 2>&1; then
 	echo "daemon bench: skipped (nsd is not installed: apt-get install nsd)"
 	exit 0
 fi
-T=$(mktemp -d /tmp/authmilter-bench.XXXXXX)
-chmod 755 "$T"
-am_pid=
-null_pid=
-cleanup() {
-	[ -n "$am_pid" ] && kill -TERM "$am_pid" 2>/dev/null && wait "$am_pid"
-	[ -n "$null_pid" ] && kill -TERM "$null_pid" 2>/dev/null &&
-		wait "$null_pid"
-	dns_stop
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-fail() {
+bail() {
 	echo "daemon bench: $1" >&2
 	[ -s "$T/authmilter.log" ] && tail -n 5 "$T/authmilter.log" >&2
 	exit 1
 }
-
-corpus_dns "$T" || fail "cannot make a key"
-corpus_make "$T" || fail "cannot make the corpus"
-dns_start "$T/dns" "$T"/zones/*.zone || fail "nsd would not start"
-
-e2e_port port
+corpus_daemon bench
 e2e_port null_port
-cat >"$T/authmilter.conf" <<CONF
-milter {
-	socket = "inet:$port@127.0.0.1"
-	authserv_id = "mx.bench.test"
-}
-dns {
-	resolvers = {"127.0.0.1@$DNS_PORT"}
-	resolve_special_names = true
-}
-CONF
-chmod 644 "$T/authmilter.conf"
-"$top_builddir/milter/authmilter" -f -c "$T/authmilter.conf" \
-	>"$T/authmilter.log" 2>&1 &
-am_pid=$!
 "$top_builddir/test/nullmilter" "inet:$null_port@127.0.0.1" \
 	>"$T/nullmilter.log" 2>&1 &
 null_pid=$!
-e2e_wait 20 grep -q ' listening on ' "$T/authmilter.log" ||
-	fail "the daemon would not start"
+corpus_pids=$null_pid
 e2e_wait 20 grep -q 'listening on ' "$T/nullmilter.log" ||
-	fail "the do-nothing milter would not start"
+	bail "the do-nothing milter would not start"
 
 rss() {
-	awk -v k="$1:" '$1 == k { print $2 }' "/proc/$am_pid/status"
+	corpus_status "$1"
 }
 
 # run PORT PID CONNECTIONS: one measurement; sets $cpu, $rate, $p50, $p99.
@@ -84,7 +51,7 @@ run() {
 	local out
 	out=$("$top_builddir/test/milterbench" -c "$3" -n "$N" -p "$2" \
 		127.0.0.1 "$1" "$T/everyday.corpus") ||
-		fail "milterbench $1 x $3 failed: $out"
+		bail "milterbench $1 x $3 failed: $out"
 	set -- $(printf '%s\n' "$out" | sed -n 's/^RESULT //p' | tr '=' ' ')
 	while [ $# -ge 2 ]; do
 		case $1 in

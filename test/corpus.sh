@@ -1,7 +1,8 @@
-# corpus.sh - the messages that test/milterbench sends to the daemon
-# (sourced by test/bench_daemon.sh, test/soak.sh and test/abuse.sh), made
-# at run time against the DNS of test/data/e2e/test.zone, which the
-# caller serves with nsd, its DKIM key made by corpus_dns.
+# corpus.sh - the messages that test/milterbench and test/milterabuse
+# send to the daemon, and the daemon that gets them (sourced by
+# test/bench_daemon.sh, test/soak.sh and test/abuse.sh, after
+# dnsserver.sh and e2e/env.sh).  The messages are made at run time
+# against the DNS of test/data/e2e/test.zone, served by nsd.
 #
 #   corpus_dns DIR      makes the key of sel._domainkey.example.test and
 #                       writes DIR/zones/*.zone (the test zones with it)
@@ -11,6 +12,17 @@
 #                       and DMARC pass) and DIR/mixed.corpus (signed and
 #                       unsigned, pass, fail, quarantine and reject, from
 #                       300 bytes to 100 KB)
+#   corpus_daemon NAME [SETTING...]
+#                       a scratch directory $T (/tmp/authmilter-NAME.*),
+#                       the corpus in it, nsd, and the daemon listening on
+#                       $port (pid $am_pid, log $T/authmilter.log; each
+#                       SETTING a line of its milter section); all of it
+#                       stopped and removed on exit, with the pids added
+#                       to $corpus_pids.  The caller's bail REASON is
+#                       called when something will not start.
+#   corpus_status KEY   the daemon's VmRSS, VmHWM (KB) or Threads
+#   corpus_stop         SIGTERM; $rc its exit status ("timeout" when it
+#                       was still running after 40 s)
 #
 # Needs $top_builddir/test/e2e_sign.  Corpus lines are "CLIENT_IP
 # MAIL_FROM VERDICT FILE" (test/milterbench.c).
@@ -79,4 +91,84 @@ corpus_make() {
 		printf '203.0.113.9 <news@example.test> quarantine %s\n' "$m/list.eml"
 		printf '192.0.2.7 <> accept %s\n' "$m/signed-5k.eml"
 	} >"$d/mixed.corpus"
+}
+
+am_pid=
+corpus_pids=
+T=
+
+corpus_cleanup() {
+	local p
+	for p in $am_pid $corpus_pids; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	dns_stop
+	[ -n "$T" ] && rm -rf "$T"
+}
+
+corpus_daemon() {
+	local name=$1 attempt
+	shift
+	T=$(mktemp -d "/tmp/authmilter-$name.XXXXXX") || bail "no scratch directory"
+	chmod 755 "$T"
+	trap corpus_cleanup EXIT
+	corpus_dns "$T" >/dev/null || bail "cannot make a DKIM key"
+	corpus_make "$T" || bail "cannot make the messages"
+	dns_start "$T/dns" "$T"/zones/*.zone || bail "nsd would not start"
+	# A port found free can be taken by another program before the
+	# daemon binds it: then another port.
+	for attempt in 1 2 3; do
+		corpus_start "$@" && return 0
+		[ -n "$am_pid" ] && kill -KILL "$am_pid" 2>/dev/null
+		am_pid=
+	done
+	bail "the daemon would not start"
+}
+
+# corpus_start [SETTING...]: one attempt at starting the daemon.
+corpus_start() {
+	local setting
+	e2e_port port
+	{
+		printf 'milter {\n\tsocket = "inet:%s@127.0.0.1"\n' "$port"
+		printf '\tauthserv_id = "mx.bench.test"\n'
+		for setting in "$@"; do printf '\t%s\n' "$setting"; done
+		printf '}\ndns {\n\tresolvers = {"127.0.0.1@%s"}\n' "$DNS_PORT"
+		printf '\tresolve_special_names = true\n}\n'
+	} >"$T/authmilter.conf"
+	chmod 644 "$T/authmilter.conf"
+	# The line per message is written (as in production) but not kept
+	# when CORPUS_QUIET is set: a million of them would fill /tmp.
+	if [ -n "${CORPUS_QUIET:-}" ]; then
+		"$top_builddir/milter/authmilter" -f -c "$T/authmilter.conf" \
+			> >(grep --line-buffered -v ': info: ' \
+			>"$T/authmilter.log") 2>&1 &
+	else
+		"$top_builddir/milter/authmilter" -f -c "$T/authmilter.conf" \
+			>"$T/authmilter.log" 2>&1 &
+	fi
+	am_pid=$!
+	e2e_wait 20 corpus_settled &&
+		grep -q ' listening on ' "$T/authmilter.log"
+}
+
+# The daemon listens, or has exited.
+corpus_settled() {
+	grep -q ' listening on ' "$T/authmilter.log" 2>/dev/null ||
+		! kill -0 "$am_pid" 2>/dev/null
+}
+
+corpus_status() {
+	awk -v k="$1:" '$1 == k { print $2 }' "/proc/$am_pid/status"
+}
+
+corpus_stop() {
+	kill -TERM "$am_pid"
+	if e2e_wait 40 gone "$am_pid"; then
+		wait "$am_pid"
+		rc=$?
+	else
+		rc=timeout
+	fi
+	am_pid=
 }

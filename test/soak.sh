@@ -31,47 +31,12 @@ C=${SOAK_CONNECTIONS:-32}
 WARM=2000
 command -v nsd >/dev/null 2>&1 || tap_skip_all "nsd is not installed (apt-get install nsd)"
 
-T=$(mktemp -d /tmp/authmilter-soak.XXXXXX)
-chmod 755 "$T"
-am_pid=
-cleanup() {
-	[ -n "$am_pid" ] && kill -KILL "$am_pid" 2>/dev/null
-	dns_stop
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
 bail() {
 	echo "Bail out! $1"
 	[ -s "$T/authmilter.log" ] && tap_diag "$(tail -n 20 "$T/authmilter.log")"
 	exit 99
 }
-
-corpus_dns "$T" >/dev/null || bail "cannot make a DKIM key"
-corpus_make "$T" || bail "cannot make the messages"
-dns_start "$T/dns" "$T"/zones/*.zone || bail "nsd would not start"
-e2e_port port
-cat >"$T/authmilter.conf" <<CONF
-milter {
-	socket = "inet:$port@127.0.0.1"
-	authserv_id = "mx.bench.test"
-}
-dns {
-	resolvers = {"127.0.0.1@$DNS_PORT"}
-	resolve_special_names = true
-}
-CONF
-# The line per message is written (as in production) but not kept: a
-# million of them would fill /tmp.  Everything else is.
-"$top_builddir/milter/authmilter" -f -c "$T/authmilter.conf" \
-	> >(grep --line-buffered -v ': info: ' >"$T/authmilter.log") 2>&1 &
-am_pid=$!
-e2e_wait 20 grep -q ' listening on ' "$T/authmilter.log" ||
-	bail "the daemon would not start"
-
-rss() {
-	awk -v k="$1:" '$1 == k { print $2 }' "/proc/$am_pid/status"
-}
+CORPUS_QUIET=1 corpus_daemon soak
 
 # load MESSAGES: one milterbench run; sets $result (its RESULT line) and
 # $bad (messages not as expected plus failed connections).
@@ -93,11 +58,11 @@ tap_is "warm-up: $WARM messages, each with its expected verdict" "$bad" 0
 first=$((N / 10))
 load "$first"
 tap_is "the first tenth: $first messages, each with its expected verdict" "$bad" 0
-rss_tenth=$(rss VmRSS)
+rss_tenth=$(corpus_status VmRSS)
 load "$((N - first))"
 tap_is "the rest: $((N - first)) messages, each with its expected verdict" "$bad" 0
-rss_end=$(rss VmRSS)
-echo "# resident memory: $rss_tenth KB after $first messages, $rss_end KB after $N, peak $(rss VmHWM) KB; $(rss Threads) threads; $(($(date +%s) - started)) s"
+rss_end=$(corpus_status VmRSS)
+echo "# resident memory: $rss_tenth KB after $first messages, $rss_end KB after $N, peak $(corpus_status VmHWM) KB; $(corpus_status Threads) threads; $(($(date +%s) - started)) s"
 if [ -n "$sanitized" ]; then
 	tap_skip "resident memory flat" "AddressSanitizer's quarantine is most of it"
 else
@@ -105,14 +70,7 @@ else
 		test "$rss_end" -le $((rss_tenth + rss_tenth / 10))
 fi
 
-kill -TERM "$am_pid"
-if e2e_wait 40 gone "$am_pid"; then
-	wait "$am_pid"
-	rc=$?
-else
-	rc=timeout
-fi
-am_pid=
+corpus_stop
 tap_is "SIGTERM after the soak: exit status 0" "$rc" 0
 sleep 0.5 # the log's filter finishing its last lines
 tap_check "no warning, error or sanitizer report in the daemon's log" \
