@@ -100,7 +100,7 @@ T=
 corpus_cleanup() {
 	local p
 	for p in $am_pid $corpus_pids; do
-		kill -KILL "$p" 2>/dev/null
+		kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	dns_stop
 	[ -n "$T" ] && rm -rf "$T"
