@@ -162,9 +162,9 @@ am_dns_cached_answer(struct am_dns_cached *b, unsigned long now,
 	size_t i;
 
 	am_dns_answer_empty(out, b->status, NULL);
-	if (bytes == NULL || (b->count > 0 && (out->rr = am_arena_zalloc(arena,
-						   b->count * sizeof(*out->rr))) ==
-						   NULL)) {
+	if (b->count > 0)
+		out->rr = am_arena_zalloc(arena, b->count * sizeof(*out->rr));
+	if (bytes == NULL || (b->count > 0 && out->rr == NULL)) {
 		am_dns_answer_empty(out, AM_DNS_TEMPFAIL, "out of memory");
 		free(b);
 		return;

@@ -64,16 +64,20 @@ session(SMFICTX *ctx)
  * negotiate.  Not later: Postfix sends the connect, HELO and MAIL events
  * that need no reply (SMFIP_NR_*) only with the message, after DATA, and
  * a transaction that far along is a message in flight that a graceful
- * stop waits for (runtime_sessions() counts the references).
+ * stop waits for (runtime_sessions() counts the references).  When
+ * milter.max_connections hold one already, none: the session is marked
+ * full, once.
  */
 static bool
 hold_runtime(struct session *s)
 {
 	if (s == NULL || s->full)
 		return false;
-	if (s->rt == NULL && (s->rt = runtime_session_start(&s->full)) ==
-	    NULL && s->full)
-		metrics_refused();
+	if (s->rt == NULL) {
+		s->rt = runtime_session_start(&s->full);
+		if (s->full)
+			metrics_refused();
+	}
 	return s->rt != NULL;
 }
 
@@ -129,7 +133,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void)f3;
 	*pf2 = *pf3 = 0;
 	if (!hold_runtime(s) && (s == NULL || !s->full))
-		return SMFIS_TEMPFAIL; /* stopping: see serve() in main.c */
+		return SMFIS_TEMPFAIL; /* stopping (serve() in main.c), ENOMEM */
 	if (s->full) {
 		/* nothing but the connect, and an answer to it */
 		*pf0 = 0;
