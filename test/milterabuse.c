@@ -593,6 +593,25 @@ exactly_limit(struct abuse *a, int *fds, enum mc_verdict *got)
 	return false;
 }
 
+/*
+ * The daemon's threads once libmilter's pool has let its idle workers
+ * go: a worker leaves after waiting up to 10 s with another idle, so
+ * this waits (up to 30 s) for the count to stop falling.
+ */
+static unsigned
+settled_threads(const struct abuse *a)
+{
+	unsigned n = threads(a), before, i;
+
+	for (i = 0; i < 30; i++) {
+		before = n;
+		sleep(1);
+		if ((n = threads(a)) <= 16 || (n == before && i >= 11))
+			break;
+	}
+	return n;
+}
+
 static bool
 flood(struct abuse *a)
 {
@@ -608,8 +627,7 @@ flood(struct abuse *a)
 	for (i = 0; i < a->conns; i++)
 		opened += fds[i] >= 0;
 	count(got, a->conns, &s, &r);
-	usleep(500000);
-	idle = threads(a);
+	idle = settled_threads(a);
 	printf("# %zu connections opened at once: %zu served, %zu refused "
 	       "with 451; daemon threads: %u at most during the burst, %u "
 	       "with all of them open\n", opened, s, r, peak, idle);
