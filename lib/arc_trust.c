@@ -9,8 +9,10 @@
  * header.d (else header.i's domain) aligned with it, or spf=pass with an
  * smtp.mailfrom aligned with it, under the Author Domain's adkim/aspf
  * (RFC 9989 4.4: equal when strict, one Organizational Domain when
- * relaxed).  The sealer's word is taken only about what it says it saw;
- * nothing else of the AAR is used.
+ * relaxed; as in dmarc.c, no lookup in the tree of an identifier outside
+ * the Author Domain's Organizational Domain).  The sealer's word is taken
+ * only about what it says it saw; nothing else of the AAR is used.  A
+ * From domain that is no valid DNS name is never vouched for.
  *
  * Threads: no state; lookups through the message's session.
  */
@@ -69,8 +71,13 @@ aligned(struct am_dns_session *dns, struct am_arena *arena,
 		return false;
 	a = d->org_domain != NULL ? d->org_domain :
 				    org(dns, arena, d->author_domain, trace);
+	/* As dmarc.c aligns (RFC 9989 4.10.2): an identifier outside the
+	 * Author Domain's Organizational Domain cannot share it, so its own
+	 * tree is not asked. */
+	if (a == NULL || !am_domain_is_within(id, a))
+		return false;
 	b = org(dns, arena, id, trace);
-	return a != NULL && b != NULL && am_domain_equal(a, b);
+	return b != NULL && am_domain_equal(a, b);
 }
 
 #define ALIGN_CHECKS_MAX 8 /* dkim/spf results tried (each a tree walk) */
@@ -117,8 +124,10 @@ am_arc_vouch(struct am_dns_session *dns, struct am_arena *arena,
 	struct am_aar aar;
 	const char *what;
 
+	/* A From domain that is no DNS name (dmarc.h) cannot exist: no
+	 * sealer can have seen a pass for it. */
 	if (arc->result != AM_RESULT_PASS || opt->ntrusted_sealers == 0 ||
-	    d->result != AM_RESULT_FAIL)
+	    d->result != AM_RESULT_FAIL || d->invalid_domain)
 		return NULL;
 	if (!trusted(opt, arc->sealer)) {
 		am_trace_add(trace, "arc", 0, "sealer %s is not in "

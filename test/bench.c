@@ -12,6 +12,17 @@
  *             then the same with a one-set chain verified and our set
  *             added
  *   memory    arena bytes per message, and the process's peak RSS
+ *   floods    hostile header blocks, CPU time per message: 26,000 From
+ *             fields of distinct domains (RFC 9989 11.5 says a receiver
+ *             may evaluate every Author Domain; the work must stay
+ *             bounded), 26,000 spellings of one IDN domain (each a
+ *             libidn2 conversion unless bounded), 26,000 DKIM-Signature
+ *             fields, a signature whose h= names From 20,000 times over
+ *             26,000 From fields, and the largest one still verified
+ *             (256 names over 1,990 fields: libopendkim matches each
+ *             name against each field); and an ARC set over 26,000
+ *             From fields whose AMS names From 64 times (lib/arc_canon.c
+ *             picks fields from an index, not by scanning)
  *
  * DNS comes from a static zone (the resolver's cache would answer a
  * running daemon the same way).  The message is 5 KB, signed at start
@@ -34,8 +45,13 @@
 #include "verdict.h"
 #include "zone.h"
 
-#define ROUNDS	    3000
-#define SEAL_ROUNDS 500 /* sealing signs twice: RSA-2048 is slow */
+#define ROUNDS	     3000
+#define SEAL_ROUNDS  500 /* sealing signs twice: RSA-2048 is slow */
+#define FLOOD_FIELDS 26000
+#define FLOOD_ROUNDS 3
+/* 64 soft hyphens (U+00AD), which IDNA mapping removes */
+#define SHY8  "\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad"
+#define SHY64 SHY8 SHY8 SHY8 SHY8 SHY8 SHY8 SHY8 SHY8
 
 static double
 now(void)
@@ -43,6 +59,15 @@ now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -162,27 +187,37 @@ arc_alone(struct bench *b)
 	am_arena_free(arena);
 }
 
-/* One message through the whole core (sealing when ctx has a sealer). */
+/* One message through the whole core, from a client that passes SPF and
+ * iprev for example.com; the caller frees *conn and the message. */
+static struct am_msg *
+one_message(const struct am_ctx *ctx, const char *message, size_t len,
+    struct am_conn **conn)
+{
+	struct am_ip ip;
+	struct am_msg *msg;
+	struct am_eml *eml;
+
+	am_ip_parse("192.0.2.7", 9, &ip);
+	*conn = am_conn_new(ctx, &ip, NULL);
+	am_conn_helo(*conn, "mail.example.com");
+	msg = am_msg_new(*conn, false);
+	am_msg_mail_from(msg, "<news@example.com>");
+	eml = am_eml_new(msg);
+	am_eml_feed(eml, message, len);
+	am_eml_end(eml);
+	am_eml_free(eml);
+	return msg;
+}
+
+/* The whole core (sealing when ctx has a sealer). */
 static void
 full(struct bench *b)
 {
 	const struct am_ctx *ctx = b->ctx;
-	struct am_ip ip;
 	struct am_conn *conn;
-	struct am_msg *msg;
-	struct am_eml *eml;
-	const struct am_verdict *v;
+	struct am_msg *msg = one_message(ctx, b->message, b->len, &conn);
+	const struct am_verdict *v = am_msg_finish(msg);
 
-	am_ip_parse("192.0.2.7", 9, &ip);
-	conn = am_conn_new(ctx, &ip, NULL);
-	am_conn_helo(conn, "mail.example.com");
-	msg = am_msg_new(conn, false);
-	am_msg_mail_from(msg, "<news@example.com>");
-	eml = am_eml_new(msg);
-	am_eml_feed(eml, b->message, b->len);
-	am_eml_end(eml);
-	am_eml_free(eml);
-	v = am_msg_finish(msg);
 	if (v->nauthors != 1 || v->authors[0].dmarc.result != AM_RESULT_PASS ||
 	    v->dkim.sigs[0].result != AM_RESULT_PASS ||
 	    (ctx->arc_sealer != NULL && v->seal.aar == NULL)) {
@@ -247,6 +282,126 @@ run_cases(struct bench_case *cases, size_t n)
 			cases[k].seconds += now() - t0;
 			cases[k].messages += cases[k].batch;
 		}
+}
+
+/* The header blocks of the floods; the body is one line. */
+static char *
+flood(const char *kind)
+{
+	int i, fields = strcmp(kind, "h256") == 0 ? 1990 : FLOOD_FIELDS;
+	int hnames = strcmp(kind, "h256") == 0 ? 256 : 20000;
+	struct am_buf m;
+	char *s;
+
+	am_buf_init(&m, 0);
+	if (kind[0] == 'h') {
+		am_buf_adds(&m, "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; "
+				"s=sel; bh=AAAA; b=AAAA; h=");
+		for (i = 0; i < hnames; i++)
+			am_buf_adds(&m, i == 0 ? "from" : ":from");
+		am_buf_adds(&m, "\r\n");
+	}
+	for (i = 0; i < fields; i++) {
+		if (strcmp(kind, "dkim") == 0)
+			am_buf_printf(&m, "DKIM-Signature: v=1; a=rsa-sha256; "
+			    "d=d%d.example; s=s; h=from; bh=AAAA; b=AAAA\r\n",
+			    i);
+		else if (kind[0] == 'h' || strcmp(kind, "arc") == 0)
+			am_buf_adds(&m, "From: <news@example.com>\r\n");
+		else if (strcmp(kind, "idn") == 0) /* b, a-umlaut, soft hyphens */
+			am_buf_printf(&m, "From: <a@b%.*s\xc3\xa4%.*snk.example>\r\n",
+			    2 * (i % 64), SHY64, 2 * (i / 64 % 64), SHY64);
+		else
+			am_buf_printf(&m, "From: <a@d%d.example>\r\n", i);
+	}
+	if (strcmp(kind, "dkim") == 0)
+		am_buf_adds(&m, "From: <news@example.com>\r\n");
+	am_buf_adds(&m, "Subject: flood\r\n\r\nbody\r\n");
+	s = strdup(am_buf_str(&m));
+	am_buf_release(&m);
+	return s;
+}
+
+/* CPU seconds one flood message costs the whole core, and its verdict. */
+static double
+flood_cost(const struct am_ctx *ctx, const char *message, const char **rule)
+{
+	double t0 = cpu_now();
+	struct am_conn *conn;
+	struct am_msg *msg = one_message(ctx, message, strlen(message), &conn);
+	const struct am_verdict *v = am_msg_finish(msg);
+	static char last[64];
+
+	snprintf(last, sizeof(last), "%s (%s)%s%s",
+	    am_action_name(v->decision.action), v->decision.rule,
+	    v->arc.result != AM_RESULT_NONE ? ", arc=" : "",
+	    v->arc.result != AM_RESULT_NONE ? am_result_name(v->arc.result) :
+					      "");
+	*rule = last;
+	am_msg_free(msg);
+	am_conn_free(conn);
+	return cpu_now() - t0;
+}
+
+/* The flood of kind; "arc": 26,000 From fields sealed by list, whose
+ * AMS names From 64 times (our seal's bound, AM_ARC_H_MAX). */
+static char *
+flood_message(const struct am_ctx *ctx, const struct am_arc_sealer *list,
+    const char *kind)
+{
+	struct am_arena *arena;
+	struct am_dns_session *s;
+	char *m = flood(kind), *sealed;
+
+	if (strcmp(kind, "arc") != 0)
+		return m;
+	arena = am_arena_new();
+	s = am_dns_session_new(ctx->dns, arena);
+	sealed = arcsign_seal(ctx, s, arena, list, "lists.example; dmarc=pass",
+	    m);
+	am_dns_session_end(s);
+	am_arena_free(arena);
+	free(m);
+	if (sealed == NULL)
+		exit(1);
+	return sealed;
+}
+
+static void
+floods(const struct am_ctx *ctx, const struct am_arc_sealer *list)
+{
+	static const struct {
+		const char *kind, *what;
+	} f[] = {
+		{"from", "26,000 From fields, distinct domains"},
+		{"idn", "26,000 spellings of one IDN From domain"},
+		{"dkim", "26,000 DKIM-Signature fields"},
+		{"hlist", "h= naming From 20,000 times, 26,000 From"},
+		{"h256", "h= naming From 256 times, 1,990 From"},
+		{"arc", "ARC set naming From 64 times, 26,000 From"},
+	};
+	const char *rule;
+	double best, t;
+	char *m;
+	size_t i;
+	int r;
+
+	printf("header floods, CPU time per message (best of %d):\n",
+	    FLOOD_ROUNDS);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		m = flood_message(ctx, list, f[i].kind);
+		best = 0;
+		for (r = 0; r < FLOOD_ROUNDS; r++) {
+			t = flood_cost(ctx, m, &rule);
+			if (r == 0 || t < best)
+				best = t;
+			if (t > 5.0)
+				break; /* one slow round says enough */
+		}
+		printf("  %-42s %8.1f ms  -> %s\n", f[i].what, best * 1e3,
+		    rule);
+		free(m);
+	}
 }
 
 int
@@ -321,6 +476,7 @@ main(void)
 		printf("  peak resident set (whole run)            %8ld KB\n",
 		    ru.ru_maxrss);
 	}
+	floods(&ctx, list);
 	am_arc_sealer_free(list);
 	am_arc_sealer_free(eds);
 	am_dkim_lib_free(ctx.dkim);

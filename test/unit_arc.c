@@ -705,6 +705,41 @@ trusted_sealers_vouch_only_for_what_they_saw(void **state)
 	test_env_free(&env);
 }
 
+/* What no sealer can vouch for: a From domain that is no DNS name (it
+ * cannot exist, dmarc.h), and an identifier outside the Author Domain's
+ * Organizational Domain, which is not aligned without a lookup in its own
+ * tree (RFC 9989 4.10.2, as dmarc.c aligns). */
+static void
+trusted_sealers_never_vouch_beyond_alignment(void **state)
+{
+	static const char *trusted[] = {"lists.example"};
+	struct am_policy_options opt;
+	struct am_arc_result arc = {.result = AM_RESULT_PASS,
+	    .sealer = "lists.example", .aar = " i=2; lists.example; dmarc=pass"};
+	struct am_dmarc_outcome d = {.result = AM_RESULT_FAIL,
+	    .author_domain = "bank.example}", .invalid_domain = true};
+	struct test_env env;
+	unsigned before;
+
+	(void)state;
+	test_env_init(&env, "_dmarc.example.com TXT \"v=DMARC1; p=reject\"\n"
+			    "_dmarc.evil.example TIMEOUT\n"
+			    "_dmarc.mail.evil.example TIMEOUT\n");
+	am_policy_defaults(&opt);
+	opt.trusted_sealers = (char *const *)trusted;
+	opt.ntrusted_sealers = 1;
+	assert_null(am_arc_vouch(env.session, env.arena, &opt, &arc, &d, NULL));
+	d.author_domain = "example.com";
+	d.invalid_domain = false;
+	d.org_domain = "example.com";
+	arc.aar = " i=2; lists.example; dkim=pass header.d=mail.evil.example; "
+		  "spf=pass smtp.mailfrom=evil.example";
+	before = am_dns_session_queries(env.session);
+	assert_null(am_arc_vouch(env.session, env.arena, &opt, &arc, &d, NULL));
+	assert_int_equal(am_dns_session_queries(env.session), before);
+	test_env_free(&env);
+}
+
 int
 main(void)
 {
@@ -729,6 +764,7 @@ main(void)
 		cmocka_unit_test(body_is_wanted_only_when_needed),
 		cmocka_unit_test(sealer_keys_are_checked_at_load),
 		cmocka_unit_test(trusted_sealers_vouch_only_for_what_they_saw),
+		cmocka_unit_test(trusted_sealers_never_vouch_beyond_alignment),
 	};
 
 	return cmocka_run_group_tests_name("arc", tests, setup, teardown);

@@ -39,6 +39,8 @@ static void
 config_defaults_are_documented_values(void **state)
 {
 	struct am_config *cfg = am_config_defaults();
+	struct am_policy_options lib_defaults;
+	size_t i;
 
 	(void)state;
 	assert_non_null(cfg);
@@ -51,7 +53,16 @@ config_defaults_are_documented_values(void **state)
 	assert_int_equal(cfg->policy.mode, AM_MODE_REJECT);
 	assert_int_equal(cfg->single_headers.n, 11);
 	assert_int_equal(cfg->policy.nsingle_headers, 11);
-	assert_int_equal(cfg->policy.on_header_problem, AM_ACTION_ACCEPT);
+	/* RFC 6376 8.15: a From added to a signed message */
+	assert_int_equal(cfg->policy.on_header_problem, AM_ACTION_QUARANTINE);
+	/* lib/'s own defaults (am_ctx_init) agree with the configuration's */
+	am_policy_defaults(&lib_defaults);
+	assert_int_equal(lib_defaults.nsingle_headers, cfg->single_headers.n);
+	for (i = 0; i < lib_defaults.nsingle_headers; i++)
+		assert_string_equal(lib_defaults.single_headers[i],
+		    cfg->policy.single_headers[i]);
+	assert_int_equal(lib_defaults.on_header_problem,
+	    cfg->policy.on_header_problem);
 	assert_string_equal(cfg->verdict_header, "");
 	assert_int_equal(cfg->policy.on_temperror, AM_ACTION_ACCEPT);
 	assert_int_equal(cfg->quarantine, AM_QUARANTINE_HOLD);
@@ -150,6 +161,10 @@ config_errors_name_file_and_line(void **state)
 		{"milter { socket = \"unix:relative.sock\" }\n",
 		    "a unix socket needs an absolute path"},
 		{"milter { socket_mode = \"0999\" }\n", "an octal file mode"},
+		{"milter { max_connections = 0 }\n",
+		    ":1: milter.max_connections: must be 1 to 100000"},
+		{"milter { timeout = 0 }\n",
+		    ":1: milter.timeout: must be 1 to 86400"},
 		{"dkim { min_key_bits = 512 }\n", "must be 1024 to 16384"},
 		{"status { listen = \"unix:/run/status.sock\" }\n",
 		    ":1: status.listen: \"unix:/run/status.sock\": expected "
