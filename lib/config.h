@@ -10,6 +10,7 @@
  *     milter { socket = "inet:8893@127.0.0.1" }
  *     dns    { resolvers = {"127.0.0.1@5353"}  timeout = 5 }
  *     dmarc  { temperror = tempfail }
+ *     reports { record = true  store = "sqlite:/var/lib/authmilter/reports.db" }
  *     domain "lists.example" { mode = quarantine }
  *     pin "partner.example" { networks = {"198.51.100.0/24"} }
  *     include("/etc/authmilter.d/pins.conf")
@@ -42,6 +43,33 @@ enum am_quarantine_mode {
 	AM_QUARANTINE_HOLD,   /* the MTA's hold queue */
 	AM_QUARANTINE_HEADER, /* add quarantine_header, deliver */
 	AM_QUARANTINE_NONE,   /* deliver untouched (A-R still says it) */
+};
+
+/* reports.failure_redaction */
+enum am_redaction {
+	AM_REDACT_LOCAL_PARTS, /* local parts of addresses hidden */
+	AM_REDACT_NONE,
+};
+
+/* The reports section: recording for DMARC reports, and sending them
+ * (authmilter-report). */
+struct am_report_config {
+	bool record;		/* the daemon records evaluations */
+	char *store;		/* "sqlite:/PATH" or "postgresql://..." */
+	unsigned queue_size;	/* rows waiting for the writer thread */
+	char *org_name;		/* "" : org_domain */
+	char *org_domain;	/* "" : the host name */
+	char *contact;		/* "" : postmaster@org_domain */
+	char *extra_contact_info;
+	char *from;		/* "" : contact */
+	char *report_id_format;
+	unsigned interval;	/* seconds per aggregate report */
+	unsigned max_size;	/* KB of one compressed report */
+	char *sendmail;		/* the command, split at spaces */
+	unsigned retention_days;
+	bool failure_reports;
+	enum am_redaction failure_redaction;
+	unsigned failure_rate;	/* per policy domain and hour */
 };
 
 struct am_cidr_list {
@@ -109,6 +137,8 @@ struct am_config {
 	bool dry_run;
 	struct am_str_list authres_remove_ids;
 	bool authres_remove_all;
+
+	struct am_report_config reports;
 
 	/* domain "example.com" { mode = quarantine } */
 	struct am_domain_mode *domain_modes;

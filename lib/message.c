@@ -388,6 +388,8 @@ am_msg_finish(struct am_msg *msg)
 	    msg->mail_from == NULL || msg->mail_from[0] == '\0');
 	v->summary = am_verdict_summary(msg->arena, v);
 	v->trace = tracer(msg);
+	v->mail_from = msg->mail_from;
+	v->headers = msg->headers;
 	return v;
 }
 

@@ -148,6 +148,7 @@ dmarc_reject(const struct am_policy_options *opt, struct am_arena *arena,
 	if (mode_for(opt, d->author_domain) == AM_MODE_QUARANTINE) {
 		a->action = AM_ACTION_QUARANTINE;
 		a->note = "mode quarantine";
+		a->tag = "mode";
 		consider(acc, a->action, d->author_domain,
 		    "dmarc-mode-quarantine",
 		    am_arena_printf(arena, "DMARC fail for %s under %s: "
@@ -156,6 +157,7 @@ dmarc_reject(const struct am_policy_options *opt, struct am_arena *arena,
 	} else if ((sign = indirect_sign(opt, arena, in, &tag)) != NULL) {
 		a->action = AM_ACTION_QUARANTINE;
 		a->note = sign;
+		a->tag = tag;
 		consider(acc, a->action, d->author_domain,
 		    "indirect-flow",
 		    am_arena_printf(arena, "DMARC fail for %s under %s: "
@@ -187,6 +189,7 @@ dmarc_one(const struct am_policy_options *opt, struct am_arena *arena,
 				d->author_domain, d->comment), "dmarc");
 		} else if (mode_for(opt, d->author_domain) == AM_MODE_NONE) {
 			a->note = "mode none";
+			a->tag = "mode";
 			consider(acc, a->action, d->author_domain,
 			    "dmarc-mode-none",
 			    am_arena_printf(arena, "DMARC fail for %s under "

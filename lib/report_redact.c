@@ -1,0 +1,90 @@
+/*
+ * report_redact.c - hiding the people in failure reports (RFC 9991 7,
+ * RFC 6590): the local part of every address-like word is replaced, so a
+ * report still shows which domains and hosts were involved, not who.
+ *
+ * A word is address-like when a run of local-part characters (RFC 5322
+ * atext and dots) or a quoted string ends at an "@" that a domain
+ * character follows.  Bytes outside printable ASCII, TAB, CR and LF are
+ * replaced too: the text goes into a report verbatim.  Pure, bounded by
+ * its input.
+ */
+#include "autoconfig.h"
+
+#include <string.h>
+
+#include "buf.h"
+#include "report.h"
+#include "report_internal.h"
+
+#define REDACTED "redacted"
+
+static bool
+is_atext(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~.",
+							   c) != NULL);
+}
+
+static bool
+is_domain_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '[';
+}
+
+/* Where the local part that ends at the end of out begins, or out->len
+ * when there is none.  A quoted local part is found back to its opening
+ * quote (at most 128 bytes back). */
+static size_t
+local_part_start(const struct am_buf *out)
+{
+	size_t i = out->len;
+
+	if (i > 0 && out->data[i - 1] == '"') {
+		for (i--; i > 0 && out->len - i < 128; i--)
+			if (out->data[i - 1] == '"')
+				return i - 1;
+		return out->len;
+	}
+	while (i > 0 && is_atext(out->data[i - 1]))
+		i--;
+	return i;
+}
+
+/* Bytes a report may carry verbatim: printable ASCII, TAB, CR, LF. */
+static char
+scrub(char c)
+{
+	if (((unsigned char)c < 0x20 && c != '\t' && c != '\r' &&
+		c != '\n') ||
+	    (unsigned char)c >= 0x7f)
+		return '?';
+	return c;
+}
+
+void
+am_report_redact(const char *s, size_t len, struct am_buf *out)
+{
+	size_t i, start;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '@' && i + 1 < len && is_domain_start(s[i + 1]) &&
+		    out->len > 0 && !am_buf_failed(out) &&
+		    (start = local_part_start(out)) < out->len) {
+			am_buf_truncate(out, start);
+			am_buf_adds(out, REDACTED);
+		}
+		am_buf_addc(out, scrub(s[i]));
+	}
+}
+
+void
+am_report_redact_none(const char *s, size_t len, struct am_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		am_buf_addc(out, scrub(s[i]));
+}
