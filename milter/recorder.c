@@ -8,7 +8,7 @@
  *
  * The store is the writer's alone.  When it cannot be opened, or a write
  * fails (the batch is then dropped and counted: a retry could write it
- * twice), the writer closes it and tries again after 1, 2, 4 ... 60
+ * twice), the writer closes it and tries again after 1, 2, 4 ... 30
  * seconds; meanwhile the queue fills up to reports.queue_size and then
  * drops.
  */
@@ -30,7 +30,7 @@
 
 #define BATCH		 1000
 #define PER_MESSAGE	 8  /* rows or failure reports from one message */
-#define BACKOFF_MAX	 60 /* seconds between attempts to open the store */
+#define BACKOFF_MAX	 30 /* seconds between attempts to open the store */
 #define STOP_SECONDS	 10 /* what is queued at stop: written within this */
 #define DROP_LOG_SECONDS 10
 
