@@ -4,8 +4,8 @@
  * report still shows which domains and hosts were involved, not who.
  *
  * A word is address-like when a run of local-part characters (RFC 5322
- * atext and dots) or a quoted string ends at an "@" that a domain
- * character follows.  Bytes outside printable ASCII, TAB, CR and LF are
+ * atext and dots) or quoted strings ends at an "@" that a domain (or
+ * another local part) follows.  Bytes outside printable ASCII, TAB, CR and LF are
  * replaced too: the text goes into a report verbatim.  Pure, bounded by
  * its input.
  */
@@ -27,29 +27,38 @@ is_atext(char c)
 							   c) != NULL);
 }
 
+/* What may follow the "@" of an address: a domain, a domain literal,
+ * or (once scrubbed) a byte that could begin the next address's local
+ * part, which redaction may turn into a name; erring towards redaction
+ * keeps the result stable when redacted again. */
 static bool
-is_domain_start(char c)
+may_follow_at(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '[';
+	return is_atext(c) || c == '[' || c == '"';
 }
 
 /* Where the local part that ends at the end of out begins, or out->len
- * when there is none.  A quoted local part is found back to its opening
- * quote (at most 128 bytes back). */
+ * when there is none: back over atext, dots and quoted strings (each at
+ * most 128 bytes), so that no part of the word is left in front of the
+ * replacement. */
 static size_t
 local_part_start(const struct am_buf *out)
 {
-	size_t i = out->len;
+	size_t i = out->len, j;
 
-	if (i > 0 && out->data[i - 1] == '"') {
-		for (i--; i > 0 && out->len - i < 128; i--)
-			if (out->data[i - 1] == '"')
-				return i - 1;
-		return out->len;
+	while (i > 0) {
+		if (out->data[i - 1] == '"') {
+			for (j = i - 1; j > 0 && i - j < 128; j--)
+				if (out->data[j - 1] == '"')
+					break;
+			if (j == 0 || out->data[j - 1] != '"')
+				break; /* no opening quote near: stop here */
+			i = j - 1;
+		} else if (is_atext(out->data[i - 1]))
+			i--;
+		else
+			break;
 	}
-	while (i > 0 && is_atext(out->data[i - 1]))
-		i--;
 	return i;
 }
 
@@ -70,7 +79,7 @@ am_report_redact(const char *s, size_t len, struct am_buf *out)
 	size_t i, start;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] == '@' && i + 1 < len && is_domain_start(s[i + 1]) &&
+		if (s[i] == '@' && i + 1 < len && may_follow_at(scrub(s[i + 1])) &&
 		    out->len > 0 && !am_buf_failed(out) &&
 		    (start = local_part_start(out)) < out->len) {
 			am_buf_truncate(out, start);
