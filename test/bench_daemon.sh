@@ -4,12 +4,17 @@
 # real nsd on loopback (cache warm after the first message, as on a busy
 # gateway).  Prints throughput, the time from the end of a message to the
 # verdict, and the daemon's resident memory before and after, so that a
-# leak shows as growth.  Figures, not a test: nothing here fails on a
-# slow machine.
+# leak shows as growth.  Then the cost of recording for DMARC reports: a
+# second daemon with reports.record on, CPU per message of both measured
+# side by side, round after round; and authmilter-report send over a
+# store of 1,000,000 rows (REPORT_ROWS=N for another size; SQLite, and
+# PostgreSQL when it is installed).  Figures, not a test: nothing here
+# fails on a slow machine.
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 . "$top_srcdir/test/dnsserver.sh"
+. "$top_srcdir/test/pgserver.sh"
 . "$top_srcdir/test/e2e/env.sh"
 
 if ! command -v nsd >/dev/null 2>&1; then
@@ -19,8 +24,12 @@ fi
 T=$(mktemp -d /tmp/authmilter-bench.XXXXXX)
 chmod 755 "$T"
 am_pid=
+rec_pid=
 cleanup() {
 	[ -n "$am_pid" ] && kill -TERM "$am_pid" 2>/dev/null && wait "$am_pid"
+	[ -n "$rec_pid" ] && kill -TERM "$rec_pid" 2>/dev/null &&
+		wait "$rec_pid"
+	pg_stop
 	dns_stop
 	rm -rf "$T"
 }
@@ -74,9 +83,11 @@ rss() {
 	awk -v k="$1:" '$1 == k { print $2 }' "/proc/$am_pid/status"
 }
 
+# bench CONNECTIONS MESSAGES [PORT]
 bench() {
-	"$top_builddir/test/milterbench" 127.0.0.1 "$port" "$T/message.eml" \
-		192.0.2.7 "$1" "$2" || fail "milterbench $1 x $2 failed"
+	"$top_builddir/test/milterbench" 127.0.0.1 "${3:-$port}" \
+		"$T/message.eml" 192.0.2.7 "$1" "$2" ||
+		fail "milterbench $1 x $2 failed"
 }
 
 echo "authmilter daemon bench: $(wc -c <"$T/message.eml") byte message, DKIM rsa-sha256 2048 bits, SPF+DKIM+DMARC pass, DNS from nsd on loopback"
@@ -95,3 +106,94 @@ for round in $(seq 1 ${ROUNDS:-5}); do
 	echo "  ... after another 3200 (round $round)         $(rss VmRSS) KB"
 done
 echo "  peak                                      $(rss VmHWM) KB"
+
+# --- recording for DMARC reports, side by side ----------------------------
+# The same configuration with reports.record on, into SQLite; example.test
+# asks for reports (rua=), so every message makes a row.
+e2e_port rec_port
+mkdir -p "$T/rec"
+chmod 777 "$T/rec"
+sed "s/inet:$port@/inet:$rec_port@/" "$T/authmilter.conf" >"$T/rec.conf"
+cat >>"$T/rec.conf" <<CONF
+reports {
+	record = true
+	store = "sqlite:$T/rec/reports.db"
+}
+CONF
+chmod 644 "$T/rec.conf"
+"$top_builddir/milter/authmilter" -f -c "$T/rec.conf" >"$T/rec.log" 2>&1 &
+rec_pid=$!
+e2e_wait 20 grep -q ' listening on ' "$T/rec.log" ||
+	fail "the daemon with reports would not start"
+bench 1 50 "$rec_port" >/dev/null
+
+# ticks PID: CPU the process has used (user + system), in clock ticks.
+ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# cpu_per_message PID PORT: microseconds of the daemon's CPU per message
+# for 8 connections x 500 messages.
+cpu_per_message() {
+	local before
+	before=$(ticks "$1")
+	bench 8 500 "$2" >/dev/null
+	echo $(( ($(ticks "$1") - before) * 1000000 / $(getconf CLK_TCK) / 4000 ))
+}
+
+echo "recording for reports (reports.record, SQLite), CPU per message of each daemon, 8 x 500 messages a round:"
+ratios=
+for round in $(seq 1 ${CPU_ROUNDS:-5}); do
+	plain=$(cpu_per_message "$am_pid" "$port")
+	rec=$(cpu_per_message "$rec_pid" "$rec_port")
+	ratio=$(awk -v a="$rec" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')
+	ratios="$ratios $ratio"
+	echo "  round $round: without $plain us, with $rec us, ratio $ratio"
+done
+echo "  median ratio $(printf '%s\n' $ratios | sort -n |
+	awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+kill -TERM "$rec_pid" && wait "$rec_pid"
+rec_pid=
+if command -v sqlite3 >/dev/null 2>&1; then
+	echo "  rows recorded: $(sqlite3 "$T/rec/reports.db" 'SELECT count(*) FROM am_rows')" \
+		"(messages sent to it: $((50 + 4000 * ${CPU_ROUNDS:-5})))"
+fi
+
+# --- authmilter-report send over a big store -------------------------------
+ROWS=${REPORT_ROWS:-1000000}
+day=$(( ($(date +%s) / 86400 - 2) * 86400 ))
+
+# send_bench STORE: fills STORE with $ROWS rows of one day (20 domains,
+# 5000 sources), then times authmilter-report send --dry-run over them.
+send_bench() {
+	local start end
+	"$top_builddir/test/report_fill" "$1" "$ROWS" 20 5000 "$day" |
+		sed 's/^/  fill: /' || fail "report_fill $1 failed"
+	cat >"$T/send.conf" <<CONF
+dns {
+	resolvers = {"127.0.0.1@$DNS_PORT"}
+	resolve_special_names = true
+}
+reports {
+	store = "$1"
+	org_domain = "mx.bench.test"
+}
+CONF
+	rm -rf "$T/out"
+	start=$(date +%s.%N)
+	"$top_builddir/milter/authmilter-report" -c "$T/send.conf" send \
+		--dry-run "$T/out" --now $((day + 2 * 86400)) >"$T/send.log" 2>&1 ||
+		fail "authmilter-report send failed: $(tail -n 3 "$T/send.log")"
+	end=$(date +%s.%N)
+	echo "  send: $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s," \
+		"$(ls "$T"/out/*.xml.gz | wc -l) reports," \
+		"$(gzip -dc "$T"/out/*.xml.gz | grep -c '<record>') records," \
+		"$(du -ck "$T"/out/*.xml.gz | tail -n 1 | cut -f1) KB gzipped"
+}
+
+echo "authmilter-report send over $ROWS rows (SQLite):"
+send_bench "sqlite:$T/big.db"
+if [ "${BENCH_PG:-1}" != 0 ] && pg_find && pg_start "$T/pg"; then
+	echo "authmilter-report send over $ROWS rows (PostgreSQL on loopback):"
+	send_bench "$PG_URI"
+fi

@@ -75,6 +75,8 @@ xsd_valid() {
 rconf "$T/reports.conf"
 am_stop
 am_start "$T/reports.conf" || bail "authmilter with reports would not start"
+# the parts before may have pointed Postfix elsewhere (90-startup.sh)
+pf_milter "inet:127.0.0.1:$MILTER_PORT" || bail "Postfix would not reload"
 tap_check "reports: the daemon records into the SQLite store" \
 	am_logged "reports: recording into sqlite:$RDIR/reports\\.db"
 
@@ -250,4 +252,3 @@ tap_is "authmilter-report send on it: exit 69" "$rc" 69
 tap_like "... with a clear error" "$out" \
 	"^authmilter-report: sqlite:$RDIR/bad\\.db: file is not a database\$"
 am_stop
-am_start "$AM_CONF" || bail "authmilter would not start again"
