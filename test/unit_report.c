@@ -179,15 +179,6 @@ run_free(struct run *r)
 }
 
 static void
-contains(const char *hay, const char *needle)
-{
-	if (hay == NULL)
-		fail_msg("NULL lacks \"%s\"", needle);
-	if (strstr(hay, needle) == NULL)
-		fail_msg("\"%s\" lacks \"%s\"", hay, needle);
-}
-
-static void
 report_row_of_an_aligned_pass(void **state)
 {
 	struct run r;
@@ -223,7 +214,7 @@ report_row_of_an_aligned_pass(void **state)
 	assert_string_equal(row->spf_domain, "example.com");
 	assert_string_equal(row->spf_scope, "mfrom");
 	assert_string_equal(row->spf_result, "pass");
-	contains(row->why, "SPF pass for example.com is aligned");
+	test_contains(row->why, "SPF pass for example.com is aligned");
 	assert_int_equal(r.nfails, 0); /* fo=1: both aligned */
 	run_free(&r);
 }
@@ -295,7 +286,7 @@ report_dry_run_gives_a_local_policy_reason(void **state)
 	    message("news@example.com", NULL));
 	assert_int_equal(r.v->decision.action, AM_ACTION_ACCEPT);
 	assert_string_equal(r.rows[0]->disposition, "none");
-	contains(r.rows[0]->reasons, "dry-run\tdry run: would reject");
+	test_contains(r.rows[0]->reasons, "dry-run\tdry run: would reject");
 	run_free(&r);
 }
 
@@ -382,8 +373,8 @@ report_failure_dmarc_fo1_redacted(void **state)
 	assert_string_equal(f->queue_id, "4Xk2p1");
 	assert_string_equal(f->source_ip, "192.0.2.7");
 	assert_string_equal(f->delivery, "delivered");
-	contains(f->headers, "From: Alice <redacted@example.com>\r\n");
-	contains(f->headers, "To: redacted@example.net\r\n");
+	test_contains(f->headers, "From: Alice <redacted@example.com>\r\n");
+	test_contains(f->headers, "To: redacted@example.net\r\n");
 	assert_null(strstr(f->headers, "alice"));
 	run_free(&r);
 }
@@ -410,12 +401,12 @@ report_failure_fo_d_and_s_name_the_failures(void **state)
 	assert_string_equal(r.fails[0]->delivery, "reject");
 	assert_string_equal(r.fails[1]->kind, "dkim");
 	assert_string_equal(r.fails[1]->auth_failure, "bodyhash");
-	contains(r.fails[1]->authres, "dkim=fail header.d=example.com "
+	test_contains(r.fails[1]->authres, "dkim=fail header.d=example.com "
 				      "header.s=sel");
 	assert_string_equal(r.fails[2]->kind, "spf");
 	assert_string_equal(r.fails[2]->authres,
 	    "mx.test.example; spf=fail smtp.mailfrom=example.com");
-	contains(r.fails[0]->headers, "From: Alice <news@example.com>");
+	test_contains(r.fails[0]->headers, "From: Alice <news@example.com>");
 	run_free(&r);
 }
 

@@ -18,15 +18,6 @@
 #include "report_uri.h"
 #include "report_xml.h"
 
-static void
-contains(const char *hay, const char *needle)
-{
-	if (hay == NULL)
-		fail_msg("NULL lacks \"%s\"", needle);
-	if (strstr(hay, needle) == NULL)
-		fail_msg("\"%s\" lacks \"%s\"", hay, needle);
-}
-
 /* needles appear in hay in this order */
 static void
 in_order(const char *hay, const char *const *needles)
@@ -107,20 +98,20 @@ out_xml_escapes_and_drops_what_does_not_decode(void **state)
 	am_buf_init(&b, 0);
 	am_report_xml_record(&b, &r);
 	x = am_buf_str(&b);
-	contains(x, "<disposition>none</disposition>");
-	contains(x, "<dkim>fail</dkim>");
-	contains(x, "<type>trusted_forwarder</type>\n"
+	test_contains(x, "<disposition>none</disposition>");
+	test_contains(x, "<dkim>fail</dkim>");
+	test_contains(x, "<type>trusted_forwarder</type>\n"
 		    "          <comment>&lt;a&amp;b&gt;&quot;</comment>");
-	contains(x, "<type>trusted_forwarder</type>\n"
+	test_contains(x, "<type>trusted_forwarder</type>\n"
 		    "          <comment>arc</comment>");
-	contains(x, "<type>other</type>\n"
+	test_contains(x, "<type>other</type>\n"
 		    "          <comment>new-rule: said ?</comment>");
 	assert_null(strstr(x, "notab"));
-	contains(x, "<header_from>ex&lt;am&gt;ple.com</header_from>");
-	contains(x, "<envelope_from></envelope_from>");
+	test_contains(x, "<header_from>ex&lt;am&gt;ple.com</header_from>");
+	test_contains(x, "<envelope_from></envelope_from>");
 	assert_null(strstr(x, "x.example"));
 	assert_null(strstr(x, "only"));
-	contains(x, "<selector>s&lt;1&gt;</selector>");
+	test_contains(x, "<selector>s&lt;1&gt;</selector>");
 	assert_null(strstr(x, "<spf>\n")); /* no SPF result: no element */
 	am_buf_release(&b);
 }
@@ -409,25 +400,6 @@ out_failure_message(void **state)
 
 #define NELEM(a) (sizeof(a) / sizeof(*(a)))
 
-/* One test per table row, named "prefix: row name". */
-static void
-add_rows(struct CMUnitTest *tests, size_t *n, char (*names)[160],
-    const char *prefix, const void *rows, size_t nrows, size_t size,
-    CMUnitTestFunction fn)
-{
-	size_t i;
-
-	for (i = 0; i < nrows; i++, (*n)++) {
-		const void *row = (const char *)rows + i * size;
-
-		snprintf(names[*n], 160, "%s: %s", prefix,
-		    *(const char *const *)row);
-		tests[*n].name = names[*n];
-		tests[*n].test_func = fn;
-		tests[*n].initial_state = (void *)(uintptr_t)row;
-	}
-}
-
 int
 main(void)
 {
@@ -447,10 +419,10 @@ main(void)
 	static char names[NTESTS][160];
 	size_t n = 0, i;
 
-	add_rows(tests, &n, names, "uri", uri_cases, NELEM(uri_cases),
+	test_add_rows(tests, &n, names, "uri: ", uri_cases, NELEM(uri_cases),
 	    sizeof(uri_cases[0]), out_uris);
-	add_rows(tests, &n, names, "report-id", id_cases, NELEM(id_cases),
-	    sizeof(id_cases[0]), out_report_id);
+	test_add_rows(tests, &n, names, "report-id: ", id_cases,
+	    NELEM(id_cases), sizeof(id_cases[0]), out_report_id);
 	for (i = 0; i < NELEM(fixed); i++)
 		tests[n++] = fixed[i];
 	return _cmocka_run_group_tests("report_out", tests, n, NULL, NULL);
