@@ -137,14 +137,14 @@ prepare(struct db *db, const char *sql, char *name, size_t size, char *err,
 
 	for (i = 0; i < db->ncache; i++)
 		if (db->cache[i] == sql) {
-			snprintf(name, size, "am%zu", i);
+			snprintf(name, size, "am%u", (unsigned)i);
 			return true;
 		}
 	if (db->ncache == CACHE) {
 		snprintf(err, errlen, "too many statements");
 		return false;
 	}
-	snprintf(name, size, "am%zu", db->ncache);
+	snprintf(name, size, "am%u", (unsigned)db->ncache);
 	if ((text = numbered(sql)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return false;
@@ -164,7 +164,7 @@ db_exec(void *arg, const char *sql, const char *const *params, size_t n,
 {
 	struct db *db = arg;
 	const char *cols[64];
-	char name[16];
+	char name[32];
 	PGresult *res;
 	int r, c, nc, nr;
 
