@@ -39,8 +39,10 @@ tap_is "lib/ reads CLOCK_MONOTONIC only for DNS timeouts" "$hits" ""
 for lib in libauthmilter libamreport; do
 	archive=$libs/$lib.a
 	if [ -f "$archive" ] && command -v nm >/dev/null 2>&1; then
+		# (ASan marks exported data with __odr_asan.NAME)
 		hits=$(nm -g --defined-only "$archive" |
-			awk 'NF == 3 && $3 !~ /^am_/ { print $3 }' | sort -u)
+			awk 'NF == 3 && $3 !~ /^(__odr_asan[.])?am_/ { print $3 }' |
+			sort -u)
 		tap_is "lib/ ($lib) exports only am_ symbols" "$hits" ""
 	else
 		tap_skip "lib/ ($lib) exports only am_ symbols" "no $archive or no nm"
