@@ -212,6 +212,10 @@ am_store_close(struct am_store *s)
 	free(s);
 }
 
+#define PIPE	       256 /* rows per exec_many */
+#define ROW_PARAMS     26
+#define FAILURE_PARAMS 19
+
 static const char insert_row[] =
     "INSERT INTO am_rows (received, reporter, policy_domain, header_from, "
     "envelope_from, source_ip, p, sp, np, adkim, aspf, testing, fo, rua, "
@@ -219,20 +223,18 @@ static const char insert_row[] =
     "reasons, dkim, spf_domain, spf_scope, spf_result, why) VALUES (?, ?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-static bool
-write_row(struct am_store *s, const struct am_report_row *r, char *err,
-    size_t errlen)
+static void
+row_params(const struct am_report_row *r, const char **p, char num[24])
 {
-	struct am_store_nums nb = {.n = 0};
-	const char *p[] = {am_store_num(&nb, r->received), r->reporter,
-	    r->policy_domain, r->header_from, r->envelope_from, r->source_ip,
-	    r->p, r->sp, r->np, r->adkim, r->aspf, r->testing, r->fo, r->rua,
-	    r->ruf, r->policy_error, r->dmarc, r->disposition,
-	    r->dkim_aligned, r->spf_aligned, r->reasons, r->dkim,
-	    r->spf_domain, r->spf_scope, r->spf_result, r->why};
+	const char *v[ROW_PARAMS] = {num, r->reporter, r->policy_domain,
+	    r->header_from, r->envelope_from, r->source_ip, r->p, r->sp, r->np,
+	    r->adkim, r->aspf, r->testing, r->fo, r->rua, r->ruf,
+	    r->policy_error, r->dmarc, r->disposition, r->dkim_aligned,
+	    r->spf_aligned, r->reasons, r->dkim, r->spf_domain, r->spf_scope,
+	    r->spf_result, r->why};
 
-	return am_store_exec(s, insert_row, p, sizeof(p) / sizeof(*p), NULL, NULL, err,
-	    errlen);
+	snprintf(num, 24, "%" PRId64, r->received);
+	memcpy(p, v, sizeof(v));
 }
 
 static const char insert_failure[] =
@@ -242,20 +244,52 @@ static const char insert_failure[] =
     "mail_from, queue_id, delivery, headers, state, updated) VALUES (?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)";
 
-static bool
-write_failure(struct am_store *s, const struct am_report_failure *f,
-    char *err, size_t errlen)
+static void
+failure_params(const struct am_report_failure *f, const char **p,
+    char num[24])
 {
-	struct am_store_nums nb = {.n = 0};
-	const char *p[] = {am_store_num(&nb, f->received), f->reporter,
-	    f->policy_domain, f->header_from, f->source_ip, f->ruf, f->kind,
-	    f->auth_failure, f->identity_alignment, f->authres,
-	    f->dkim_domain, f->dkim_selector, f->dkim_identity, f->spf_domain,
-	    f->mail_from, f->queue_id, f->delivery, f->headers,
-	    am_store_num(&nb, f->received)};
+	const char *v[FAILURE_PARAMS] = {num, f->reporter, f->policy_domain,
+	    f->header_from, f->source_ip, f->ruf, f->kind, f->auth_failure,
+	    f->identity_alignment, f->authres, f->dkim_domain,
+	    f->dkim_selector, f->dkim_identity, f->spf_domain, f->mail_from,
+	    f->queue_id, f->delivery, f->headers, num};
 
-	return am_store_exec(s, insert_failure, p, sizeof(p) / sizeof(*p), NULL, NULL,
-	    err, errlen);
+	snprintf(num, 24, "%" PRId64, f->received);
+	memcpy(p, v, sizeof(v));
+}
+
+/* n items (rows or failures, as fill makes their parameters) in runs of
+ * PIPE. */
+static bool
+write_all(struct am_store *s, const char *sql, size_t nparams,
+    void *const *items, size_t n,
+    void (*fill)(const void *, const char **, char *), char *err,
+    size_t errlen)
+{
+	const char *p[PIPE * ROW_PARAMS];
+	char nums[PIPE][24];
+	size_t i, j, k;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < PIPE ? n - i : PIPE;
+		for (j = 0; j < k; j++)
+			fill(items[i + j], p + j * nparams, nums[j]);
+		if (!s->drv->exec_many(s->db, sql, p, nparams, k, err, errlen))
+			return failed(s, err, errlen);
+	}
+	return true;
+}
+
+static void
+fill_row(const void *item, const char **p, char *num)
+{
+	row_params(item, p, num);
+}
+
+static void
+fill_failure(const void *item, const char **p, char *num)
+{
+	failure_params(item, p, num);
 }
 
 bool
@@ -263,19 +297,15 @@ am_store_write(struct am_store *s, struct am_report_row *const *rows,
     size_t nrows, struct am_report_failure *const *failures,
     size_t nfailures, char *err, size_t errlen)
 {
-	size_t i;
-
 	if (!s->drv->begin(s->db, false, err, errlen))
 		return failed(s, err, errlen);
-	for (i = 0; i < nrows; i++)
-		if (!write_row(s, rows[i], err, errlen))
-			goto rollback;
-	for (i = 0; i < nfailures; i++)
-		if (!write_failure(s, failures[i], err, errlen))
-			goto rollback;
-	if (script(s, "COMMIT", err, errlen))
+	if (write_all(s, insert_row, ROW_PARAMS, (void *const *)rows, nrows,
+		fill_row, err, errlen) &&
+	    write_all(s, insert_failure, FAILURE_PARAMS,
+		(void *const *)failures, nfailures, fill_failure, err,
+		errlen) &&
+	    script(s, "COMMIT", err, errlen))
 		return true;
-rollback:
 	s->drv->script(s->db, "ROLLBACK", NULL, 0);
 	return false;
 }

@@ -24,6 +24,12 @@ struct am_store_driver {
 	bool (*exec)(void *db, const char *sql, const char *const *params,
 	    size_t nparams, am_store_row_fn *fn, void *arg, char *err,
 	    size_t errlen);
+	/* The same statement (no result rows) for nrows rows of nparams
+	 * parameters each, params row after row: one round trip where the
+	 * database allows it (PostgreSQL's pipeline mode). */
+	bool (*exec_many)(void *db, const char *sql,
+	    const char *const *params, size_t nparams, size_t nrows,
+	    char *err, size_t errlen);
 	/* Several statements, no parameters (schema changes). */
 	bool (*script)(void *db, const char *sql, char *err, size_t errlen);
 	/* A write transaction; exclusive: no other migration meanwhile. */

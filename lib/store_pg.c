@@ -187,6 +187,60 @@ db_exec(void *arg, const char *sql, const char *const *params, size_t n,
 	return true;
 }
 
+/*
+ * Pipeline mode (libpq 14): every row sent, then one sync, then the
+ * results read: one round trip for the batch.  Batches stay small
+ * enough (store.c: 256 rows) that neither side's socket buffer fills
+ * while the other waits, which libpq's documentation warns of.
+ */
+static bool
+db_exec_many(void *arg, const char *sql, const char *const *params,
+    size_t nparams, size_t nrows, char *err, size_t errlen)
+{
+	struct db *db = arg;
+	PGresult *res;
+	ExecStatusType st;
+	char name[32];
+	size_t r, nulls = 0;
+	bool ok = true;
+
+	if (!prepare(db, sql, name, sizeof(name), err, errlen))
+		return false;
+	if (PQenterPipelineMode(db->conn) != 1)
+		return error(db, NULL, err, errlen);
+	for (r = 0; ok && r < nrows; r++)
+		ok = PQsendQueryPrepared(db->conn, name, (int)nparams,
+			 params + r * nparams, NULL, NULL, 0) == 1;
+	if (!ok || PQpipelineSync(db->conn) != 1) {
+		error(db, NULL, err, errlen);
+		PQexitPipelineMode(db->conn);
+		return false;
+	}
+	/* each query's results end with a NULL; the sync ends the batch */
+	while (nulls <= nrows) {
+		if ((res = PQgetResult(db->conn)) == NULL) {
+			if (PQstatus(db->conn) == CONNECTION_BAD)
+				break;
+			nulls++;
+			continue;
+		}
+		st = PQresultStatus(res);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			PQexitPipelineMode(db->conn);
+			return ok;
+		}
+		if (st != PGRES_COMMAND_OK && ok) {
+			ok = false;
+			error(db, res, err, errlen);
+		} else
+			PQclear(res);
+	}
+	if (ok)
+		error(db, NULL, err, errlen);
+	return false;
+}
+
 static bool
 db_begin(void *arg, bool exclusive, char *err, size_t errlen)
 {
@@ -223,6 +277,7 @@ const struct am_store_driver am_store_pg = {
 	.open = db_open,
 	.close = db_close,
 	.exec = db_exec,
+	.exec_many = db_exec_many,
 	.script = db_script,
 	.begin = db_begin,
 	.lock = db_lock,

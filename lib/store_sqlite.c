@@ -184,6 +184,19 @@ db_exec(void *arg, const char *sql, const char *const *params, size_t n,
 }
 
 static bool
+db_exec_many(void *arg, const char *sql, const char *const *params,
+    size_t nparams, size_t nrows, char *err, size_t errlen)
+{
+	size_t r;
+
+	for (r = 0; r < nrows; r++)
+		if (!db_exec(arg, sql, params + r * nparams, nparams, NULL,
+			NULL, err, errlen))
+			return false;
+	return true;
+}
+
+static bool
 db_begin(void *arg, bool exclusive, char *err, size_t errlen)
 {
 	(void)exclusive; /* IMMEDIATE: the write lock now, not at the first
@@ -229,6 +242,7 @@ const struct am_store_driver am_store_sqlite = {
 	.open = db_open,
 	.close = db_close,
 	.exec = db_exec,
+	.exec_many = db_exec_many,
 	.script = db_script,
 	.begin = db_begin,
 	.lock = db_lock,
