@@ -40,7 +40,6 @@ static const char *const schema[] = {
 	"reasons TEXT NOT NULL, dkim TEXT NOT NULL, spf_domain TEXT, "
 	"spf_scope TEXT, spf_result TEXT, why TEXT NOT NULL);"
 	"CREATE INDEX am_rows_domain ON am_rows (policy_domain, received);"
-	"CREATE INDEX am_rows_received ON am_rows (received);"
 	"CREATE TABLE am_reports (policy_domain TEXT NOT NULL, "
 	"period BIGINT NOT NULL, report_id TEXT NOT NULL, "
 	"done BIGINT NOT NULL, PRIMARY KEY (policy_domain, period));"

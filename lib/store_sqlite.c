@@ -144,7 +144,8 @@ bind(sqlite3_stmt *st, int i, const char *v)
 	if (*v != '\0' && *end == '\0' && errno == 0 &&
 	    (v[0] != '0' || v[1] == '\0') && v[0] != '+' && v[0] != ' ')
 		return sqlite3_bind_int64(st, i, n);
-	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	/* the caller's strings outlive the statement's run (db_exec) */
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
 static bool

@@ -29,6 +29,7 @@
 #include "store.h"
 
 #define BATCH		 1000
+#define FLUSH_MS	 250 /* rows wait at most this long for company */
 #define PER_MESSAGE	 8  /* rows or failure reports from one message */
 #define BACKOFF_MAX	 30 /* seconds between attempts to open the store */
 #define STOP_SECONDS	 10 /* what is queued at stop: written within this */
@@ -100,7 +101,10 @@ enqueue(struct item **items, size_t n)
 		rec.tail = &items[i]->next;
 		rec.n++;
 	}
-	if (lost < n)
+	/* The writer comes by every FLUSH_MS: woken only for a full batch,
+	 * so that a message costs no wake-up and a transaction carries
+	 * many rows. */
+	if (rec.n >= BATCH)
 		pthread_cond_signal(&rec.wake);
 	pthread_mutex_unlock(&rec.lock);
 	if (lost > 0)
@@ -181,6 +185,7 @@ struct writer {
 	unsigned backoff;
 	bool failing;	/* the last attempt failed: log when it is back */
 	bool last_try;	/* stopping: one more attempt was made */
+	bool waited;	/* a wait for company was made since the last batch */
 };
 
 /* Opens the store when it is time to try (called unlocked). */
@@ -261,16 +266,24 @@ take(size_t *n)
 	return batch;
 }
 
-/* Waits (locked) until there is work, or until the next attempt. */
+/* Waits (locked) for a full batch or FLUSH_MS, or until the next
+ * attempt to open the store. */
 static void
 wait_for_work(const struct writer *w)
 {
 	struct timespec until;
 
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += w->store == NULL && w->retry_at > until.tv_sec ?
-	    w->retry_at - until.tv_sec : 1;
-	if ((rec.n == 0 || w->store == NULL) && !rec.stopping)
+	if (w->store == NULL && w->retry_at > until.tv_sec)
+		until.tv_sec = w->retry_at;
+	else {
+		until.tv_nsec += FLUSH_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+	}
+	if ((rec.n < BATCH || w->store == NULL) && !rec.stopping)
 		pthread_cond_timedwait(&rec.wake, &rec.lock, &until);
 }
 
@@ -301,10 +314,15 @@ round_once(struct writer *w)
 	}
 	if (rec.stopping && (rec.n == 0 || w->store == NULL))
 		return false;
-	if (rec.n == 0 || w->store == NULL) {
+	if (w->store == NULL || (rec.n < BATCH && !rec.stopping &&
+				    !w->waited)) {
 		wait_for_work(w);
+		w->waited = true;
 		return true;
 	}
+	w->waited = false;
+	if (rec.n == 0)
+		return true;
 	batch = take(&n);
 	pthread_mutex_unlock(&rec.lock);
 	write_batch(w, batch, n);
@@ -315,7 +333,7 @@ round_once(struct writer *w)
 static void *
 writer_main(void *arg)
 {
-	struct writer w = {NULL, NULL, 0, 0, 1, false, false};
+	struct writer w = {NULL, NULL, 0, 0, 1, false, false, false};
 	struct item *batch, *it, *next;
 	size_t n;
 

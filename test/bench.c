@@ -8,6 +8,10 @@
  *   full      the whole path of the daemon minus the milter protocol:
  *             .eml split, SPF, DKIM, iprev, DMARC, policy, the header
  *   memory    arena bytes per message, and the process's peak RSS
+ *   reports   what recording for DMARC reports adds to a message: its
+ *             report row built from the verdict (on the milter thread),
+ *             then written to SQLite in batches (on the writer thread),
+ *             beside the whole core
  *
  * DNS comes from a static zone (the resolver's cache would answer a
  * running daemon the same way).  The message is 5 KB, signed at start
@@ -20,16 +24,21 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "dkimsign.h"
 #include "eml.h"
 #include "message.h"
+#include "report.h"
+#include "store.h"
 #include "verdict.h"
 #include "zone.h"
 
 #define ROUNDS 3000
+#define WRITES 30000 /* rows written to SQLite */
+#define BATCH  250
 
 static double
 now(void)
@@ -88,7 +97,8 @@ make_dns(const struct dkimsign_key *key)
 
 	am_buf_init(&z, 0);
 	am_buf_adds(&z, "example.com TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"
-			"_dmarc.example.com TXT \"v=DMARC1; p=reject\"\n"
+			"_dmarc.example.com TXT \"v=DMARC1; p=reject; "
+			"rua=mailto:d@example.com\"\n"
 			"7.2.0.192.in-addr.arpa PTR mail.example.com\n"
 			"mail.example.com A 192.0.2.7\n");
 	dkimsign_zone_txt(&z, "sel._domainkey.example.com", key->record);
@@ -98,9 +108,37 @@ make_dns(const struct dkimsign_key *key)
 	return am_dns_new_zone(zone);
 }
 
-/* One message through the whole core; returns its arena bytes. */
+/* The report row of v, built as the daemon's recorder does; kept in
+ * *keep the first time, else freed. */
+static void
+report_row(const struct am_verdict *v, struct am_report_row **keep)
+{
+	struct am_report_input in = {(int64_t)time(NULL), "mx.example.net",
+	    "mx.example.net", "4Xk2p1", true};
+	struct am_report_row *rows[4];
+
+	if (am_report_rows(v, &in, rows, 4) != 1) {
+		fprintf(stderr, "bench: no report row\n");
+		exit(1);
+	}
+	if (keep != NULL && *keep == NULL)
+		*keep = rows[0];
+	else
+		free(rows[0]);
+}
+
+/* Report rows built from one verdict, timed: the first row is kept. */
+struct rows {
+	struct am_report_row *row;
+	double t;
+	unsigned n;
+};
+
+/* One message through the whole core (and, with rows, its report row
+ * built 100 times over); returns its arena bytes. */
 static size_t
-full(const struct am_ctx *ctx, const char *message, size_t len)
+full(const struct am_ctx *ctx, const char *message, size_t len,
+    struct rows *rows)
 {
 	struct am_ip ip;
 	struct am_conn *conn;
@@ -124,10 +162,75 @@ full(const struct am_ctx *ctx, const char *message, size_t len)
 		fprintf(stderr, "bench: unexpected verdict: %s\n", v->summary);
 		exit(1);
 	}
+	if (rows != NULL) {
+		double t0 = now();
+		int k;
+
+		for (k = 0; k < 100; k++)
+			report_row(v, &rows->row);
+		rows->t += now() - t0;
+		rows->n += 100;
+	}
 	used = am_msg_arena_used(msg);
 	am_msg_free(msg);
 	am_conn_free(conn);
 	return used;
+}
+
+/* Seconds per row written to a fresh SQLite store, in batches. */
+static double
+write_rows(struct am_report_row *row)
+{
+	struct am_report_row *batch[BATCH];
+	char dir[] = "/tmp/authmilter-bench.XXXXXX", uri[128], err[512];
+	struct am_store *s;
+	double t0, t;
+	int i;
+
+	if (mkdtemp(dir) == NULL)
+		exit(1);
+	snprintf(uri, sizeof(uri), "sqlite:%s/reports.db", dir);
+	if ((s = am_store_open(uri, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	for (i = 0; i < BATCH; i++)
+		batch[i] = row;
+	t0 = now();
+	for (i = 0; i < WRITES; i += BATCH)
+		if (!am_store_write(s, batch, BATCH, NULL, 0, err, sizeof(err))) {
+			fprintf(stderr, "bench: %s\n", err);
+			exit(1);
+		}
+	t = (now() - t0) / WRITES;
+	am_store_close(s);
+	snprintf(uri, sizeof(uri), "rm -rf %s", dir);
+	if (system(uri) != 0)
+		fprintf(stderr, "bench: could not remove %s\n", dir);
+	return t;
+}
+
+/* The report row of a message (built on the milter thread) and its
+ * write (on the writer thread), beside the whole core. */
+static void
+reports(const struct am_ctx *ctx, const char *message, size_t len,
+    double t_full)
+{
+	struct rows rows = {NULL, 0, 0};
+	double t_build, t_write;
+	int i;
+
+	for (i = 0; i < ROUNDS / 10; i++)
+		full(ctx, message, len, &rows);
+	t_build = rows.t / rows.n;
+	t_write = write_rows(rows.row);
+	free(rows.row);
+	printf("  report row built from the verdict       %8.1f us/message "
+	       "(milter thread)\n", t_build * 1e6);
+	printf("  report row written to SQLite, %d a batch %6.1f us/row "
+	       "(writer thread)\n", BATCH, t_write * 1e6);
+	printf("  recording / whole core                  %8.3f\n",
+	    (t_build + t_write) / t_full);
 }
 
 int
@@ -175,7 +278,7 @@ main(void)
 	t_verify = (now() - t0) / ROUNDS;
 	t0 = now();
 	for (i = 0; i < ROUNDS; i++)
-		bytes += full(&ctx, message, len);
+		bytes += full(&ctx, message, len, NULL);
 	t_full = (now() - t0) / ROUNDS;
 	getrusage(RUSAGE_SELF, &ru);
 
@@ -192,6 +295,7 @@ main(void)
 	    bytes / ROUNDS);
 	printf("  peak resident set (whole run)           %8ld KB\n",
 	    ru.ru_maxrss);
+	reports(&ctx, message, len, t_full);
 	am_dkim_lib_free(lib);
 	am_dns_free(dns);
 	dkimsign_key_free(key);
