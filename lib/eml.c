@@ -59,11 +59,9 @@ flush_field(struct am_eml *eml)
 	if (eml->field.len == 0)
 		return;
 	colon = memchr(f, ':', eml->field.len);
+	/* The name as an MTA hands it over, blanks before the colon
+	 * included: am_msg_header() reads past them. */
 	name_len = (size_t)(colon - f);
-	/* Obsolete syntax (RFC 5322 4.5.3) allows blanks before the colon. */
-	while (name_len > 0 && (f[name_len - 1] == ' ' || f[name_len - 1] ==
-							      '\t'))
-		name_len--;
 	am_msg_header(eml->msg, f, name_len, colon + 1,
 	    eml->field.len - (size_t)(colon + 1 - f));
 	am_buf_reset(&eml->field);

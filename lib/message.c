@@ -282,11 +282,27 @@ prefetch_author(struct am_msg *msg, const char *value, size_t len)
 			am_dmarc_prefetch(msg->dns, list.addrs[i].ascii_domain);
 }
 
+/*
+ * The length of a field name without the blanks that obsolete syntax
+ * allows before the colon (RFC 5322 4.5.3, 4.1).  An MTA may hand them
+ * over as part of the name (libmilter passes what the MTA gives), and
+ * every reader takes "From : ceo@example.com" for a From field: so must
+ * we, or the field hides its Author Domain from DMARC.
+ */
+static size_t
+field_name_len(const char *name, size_t len)
+{
+	while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+		len--;
+	return len;
+}
+
 void
-am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
+am_msg_header(struct am_msg *msg, const char *name, size_t sent_len,
     const char *value, size_t value_len)
 {
-	size_t size = name_len + 1 + value_len; /* "name:value" */
+	size_t size = sent_len + 1 + value_len; /* "name:value" */
+	size_t name_len = field_name_len(name, sent_len);
 	struct am_header *h;
 
 	msg->verdict.header_bytes += size;
@@ -296,6 +312,9 @@ am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
 	else if (msg->conn->ctx->verdict_header != NULL &&
 	    name_is(name, name_len, msg->conn->ctx->verdict_header))
 		note_removal(msg, &msg->verdicts, true);
+	/* DKIM gets the name without the blanks as well: Postfix hands
+	 * fields over so, and libopendkim's relaxed canonicalization keeps
+	 * a tab before the colon, which RFC 6376 3.4.2 deletes. */
 	if (msg->dkim != NULL)
 		am_dkim_header(msg->dkim, name, name_len, value, value_len);
 	if (size > AM_MSG_HEADER_MAX - msg->header_bytes) {

@@ -75,9 +75,10 @@ void am_msg_mail_from(struct am_msg *msg, const char *addr);
 void am_msg_auth(struct am_msg *msg, const char *user);
 
 /*
- * One header field: len bytes of name, and of value as it follows the
- * colon (leading white space included, folds as CRLF or LF, no final line
- * break).  Neither needs a NUL.
+ * One header field: len bytes of name, as sent (blanks before the colon
+ * may end it; they are ignored), and of value
+ * as it follows the colon (leading white space included, folds as CRLF
+ * or LF, no final line break).  Neither needs a NUL.
  */
 void am_msg_header(struct am_msg *msg, const char *name, size_t name_len,
     const char *value, size_t value_len);

@@ -96,14 +96,12 @@ struct run {
 	const struct am_verdict *v;
 };
 
-/* Runs message from client/mail_from through am_msg; policy may be
- * adjusted by the caller before (run->policy holds the defaults). */
+/* Opens a connection from client and a message from mail_from, as the
+ * daemon does at connect and MAIL FROM. */
 static void
-run_message(struct run *r, const char *client, const char *mail_from,
-    const char *message)
+run_start(struct run *r, const char *client, const char *mail_from)
 {
 	struct am_dkim_options dk;
-	struct am_eml *eml;
 	struct am_ip ip;
 	char err[128];
 
@@ -119,6 +117,17 @@ run_message(struct run *r, const char *client, const char *mail_from,
 	r->msg = am_msg_new(r->conn, true);
 	assert_non_null(r->msg);
 	am_msg_mail_from(r->msg, mail_from);
+}
+
+/* Runs message from client/mail_from through am_msg; policy may be
+ * adjusted by the caller before (run->policy holds the defaults). */
+static void
+run_message(struct run *r, const char *client, const char *mail_from,
+    const char *message)
+{
+	struct am_eml *eml;
+
+	run_start(r, client, mail_from);
 	eml = am_eml_new(r->msg);
 	am_eml_feed(eml, message, strlen(message));
 	am_eml_end(eml);
@@ -288,6 +297,51 @@ message_spoof_is_rejected_and_forged_authres_removed(void **state)
 	assert_int_equal(r.v->nforged, 2);
 	assert_int_equal(r.v->forged[0], 1);
 	assert_int_equal(r.v->forged[1], 3);
+	run_free(&r);
+}
+
+/* As run_message(), but the header fields are handed over one by one
+ * the way libmilter passes them: names as the MTA gave them. */
+static void
+run_fields(struct run *r, const char *client, const char *mail_from,
+    const char *const *fields, size_t n)
+{
+	size_t i;
+
+	run_start(r, client, mail_from);
+	for (i = 0; i + 1 < n; i += 2)
+		am_msg_header(r->msg, fields[i], strlen(fields[i]),
+		    fields[i + 1], strlen(fields[i + 1]));
+	am_msg_end_headers(r->msg);
+	am_msg_body(r->msg, (const unsigned char *)"Pay now.\r\n", 10);
+	r->v = am_msg_finish(r->msg);
+	assert_non_null(r->v->authres);
+}
+
+/*
+ * RFC 5322 4.5.3 allows blanks between a field name and its colon, and
+ * libmilter passes the name as the MTA gives it: "From :" must not hide
+ * the Author Domain (every reader shows it as From), and "Authentication-
+ * Results :" claiming our id must be removed like any other.
+ */
+static void
+message_blanks_before_the_colon_hide_nothing(void **state)
+{
+	static const char *const fields[] = {
+		"Subject", " wire transfer",
+		"Authentication-Results\t", " mx.test.example; dmarc=pass",
+		"From ", " CEO <ceo@example.com>",
+	};
+	struct run r;
+
+	(void)state;
+	run_init(&r);
+	run_fields(&r, "203.0.113.5", "<x@evil.example>", fields,
+	    sizeof(fields) / sizeof(*fields));
+	assert_int_equal(r.v->nauthors, 1);
+	assert_string_equal(r.v->authors[0].dmarc.author_domain, "example.com");
+	assert_int_equal(r.v->decision.action, AM_ACTION_REJECT);
+	assert_int_equal(r.v->nforged, 1);
 	run_free(&r);
 }
 
@@ -519,6 +573,7 @@ main(void)
 		cmocka_unit_test(message_custom_mail_from_subdomain_aligns),
 		cmocka_unit_test(
 		    message_spoof_is_rejected_and_forged_authres_removed),
+		cmocka_unit_test(message_blanks_before_the_colon_hide_nothing),
 		cmocka_unit_test(
 		    message_several_from_domains_take_the_strictest),
 		cmocka_unit_test(message_malformed_from_is_read_leniently),
