@@ -18,8 +18,8 @@ top=$(pwd)
 
 BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config
 	libunbound-dev libopendkim-dev libssl-dev libconfuse-dev libevent-dev
-	libmilter-dev libcmocka-dev libyaml-dev libsqlite3-dev libpq-dev
-	zlib1g-dev"
+	libmilter-dev libcmocka-dev libyaml-dev libidn2-dev libsqlite3-dev
+	libpq-dev zlib1g-dev"
 # nsd: the real DNS server of the live tests; ldnsutils: signs its test
 # zones for DNSSEC; postfix + swaks: the end-to-end tests; clang +
 # libclang-rt: the fuzz targets; python3: JSON validation in the CLI

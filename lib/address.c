@@ -457,9 +457,8 @@ add_address(struct parser *p, const char *display, bool literal, bool in_group)
 	a->display = display;
 	a->local = buf_dup(p, &p->local);
 	a->domain = buf_dup(p, &p->domain);
-	a->ascii_domain = literal || a->domain == NULL
-	    ? NULL
-	    : am_domain_to_ascii(p->arena, a->domain, p->domain.len);
+	a->domain_len = p->domain.len;
+	a->literal = literal;
 	a->in_group = in_group;
 	if (a->local == NULL || a->domain == NULL)
 		return fail(p, "out of memory");

@@ -7,9 +7,10 @@
  * angle addresses, CFWS anywhere it is allowed), groups, comments
  * (nested, with quoted-pairs), quoted strings, domain literals, and
  * RFC 6532 UTF-8 in local-parts, domains and display names.  Domains are
- * converted to lower-case A-labels (RFC 5890 2.3.2.1, Punycode RFC 3492)
- * for DNS.  Every loop is bounded by the input length; nothing recurses
- * without a depth limit.
+ * kept as written; am_idna_convert() (idna.h) turns one into the name DNS
+ * queries use, so that a caller converts each distinct domain once.
+ * Every loop is bounded by the input length; nothing recurses without a
+ * depth limit.
  */
 #ifndef AM_ADDRESS_H
 #define AM_ADDRESS_H
@@ -25,9 +26,9 @@ struct am_address {
 	const char *local;   /* local-part, quotes and escapes removed */
 	const char *domain;  /* domain as written (CFWS removed); for a
 				domain literal the text inside [ ] */
-	const char *ascii_domain; /* lower-case A-label form for DNS; NULL
-				for a domain literal or a domain that cannot
-				be converted */
+	size_t domain_len;   /* its length (UTF-8 may hold no NUL, but a
+				literal's quoted-pairs are removed) */
+	bool literal;	     /* a domain literal ("a@[192.0.2.1]") */
 	bool in_group;	     /* a member of a group ("name: a@b, c@d;") */
 };
 
@@ -49,22 +50,22 @@ bool am_address_parse_list(struct am_arena *arena, const char *text,
 
 /*
  * The lenient fallback for a malformed From: every domain that follows an
- * "@" as a mail reader might still display it, converted like
- * ascii_domain and without duplicates.  Domains outside comments and
+ * "@" as a mail reader might still display it, as written (white space
+ * and comments around its dots removed), without exact duplicates; the
+ * caller converts them (am_idna_convert()).  Domains outside comments and
  * quoted strings first; when the field is too broken to tell, or nothing
  * was found there, inside them too.  A broken field yields more domains,
  * never fewer: the caller must evaluate every one.  Stores at most max
- * into domains; returns how many were stored.
+ * into domains; returns how many were stored, and sets *more when there
+ * were others.
  */
 size_t am_address_find_domains(struct am_arena *arena, const char *text,
-    size_t len, const char **domains, size_t max);
+    size_t len, const char **domains, size_t max, bool *more);
 
 /*
  * A domain (len bytes; A-labels, U-labels in UTF-8, or a mix) in lower-
- * case A-label form without a trailing dot.  ASCII is lower-cased; a
- * non-ASCII label must be valid UTF-8 and becomes "xn--" + Punycode (no
- * Unicode case folding or normalization: the label is taken as sent).
- * NULL when the result would not be a valid DNS name.
+ * case A-label form without a trailing dot, by am_idna_convert() (IDNA2008
+ * with UTS #46 mapping); NULL when it is no valid DNS name.
  */
 const char *am_domain_to_ascii(struct am_arena *arena, const char *domain,
     size_t len);

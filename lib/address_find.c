@@ -16,7 +16,9 @@
  * ("\"ceo@bank.example\" <>"): the text the reader shows as the sender is
  * the inside.  Then a second pass hides nothing: a broken header gets
  * more domains to check, never fewer.  Two passes over the text, each
- * linear; only the duplicate check grows with max.
+ * linear; only the duplicate check grows with max.  Domains are returned
+ * as written; converting them is the caller's (idna.h), once per
+ * distinct name.
  *
  * Results are carved from the caller's arena.  No state: safe from any
  * thread with its own arena.
@@ -35,6 +37,7 @@ struct finder {
 	size_t len;
 	const char **domains;
 	size_t max, n;
+	bool more;   /* a domain did not fit in max */
 	bool hide;   /* comments, quoted strings, literals hide their text */
 	bool broken; /* one of them was not closed */
 	struct am_buf name;
@@ -103,21 +106,25 @@ name_run(const struct finder *f, size_t i)
 	return i;
 }
 
-/* Converts and keeps the name collected, unless known or no room. */
+/* Keeps the name collected, unless known or no room. */
 static void
 keep(struct finder *f)
 {
-	const char *d;
+	const char *name = am_buf_str(&f->name), *d;
 	size_t j;
 
-	if (f->n == f->max || am_buf_failed(&f->name))
+	if (am_buf_failed(&f->name)) {
+		f->more = true; /* a name too long to hold is one not kept */
 		return;
-	d = am_domain_to_ascii(f->arena, am_buf_str(&f->name), f->name.len);
-	if (d == NULL)
-		return;
+	}
 	for (j = 0; j < f->n; j++)
-		if (strcmp(f->domains[j], d) == 0)
+		if (strcmp(f->domains[j], name) == 0)
 			return;
+	if (f->n == f->max ||
+	    (d = am_arena_strndup(f->arena, name, f->name.len)) == NULL) {
+		f->more = true;
+		return;
+	}
 	f->domains[f->n++] = d;
 }
 
@@ -131,7 +138,11 @@ take_domain(struct finder *f, size_t i)
 	if (f->hide && i < f->len && f->s[i] == '[')
 		return skip_hidden(f, i);
 	am_buf_reset(&f->name);
-	while ((end = name_run(f, i)) > i) {
+	/* Runs joined by dots, the first not empty; a later empty one is an
+	 * empty label ("bank..example" is not "bank"), for idna.c to judge. */
+	if ((end = name_run(f, i)) == i)
+		return i;
+	for (;;) {
 		am_buf_add(&f->name, f->s + i, end - i);
 		i = end;
 		k = skip_space(f, i);
@@ -139,6 +150,7 @@ take_domain(struct finder *f, size_t i)
 			break;
 		am_buf_addc(&f->name, '.');
 		i = skip_space(f, k + 1);
+		end = name_run(f, i);
 	}
 	if (f->name.len > 0)
 		keep(f);
@@ -151,6 +163,7 @@ find_pass(struct finder *f)
 	size_t i = 0, n;
 
 	f->n = 0;
+	f->more = false;
 	f->broken = false;
 	while (i < f->len) {
 		if (f->hide && (f->s[i] == '(' || f->s[i] == '"'))
@@ -164,7 +177,7 @@ find_pass(struct finder *f)
 
 size_t
 am_address_find_domains(struct am_arena *arena, const char *text, size_t len,
-    const char **domains, size_t max)
+    const char **domains, size_t max, bool *more)
 {
 	struct finder f;
 
@@ -182,5 +195,6 @@ am_address_find_domains(struct am_arena *arena, const char *text, size_t len,
 		find_pass(&f);
 	}
 	am_buf_release(&f.name);
+	*more = f.more;
 	return f.n;
 }

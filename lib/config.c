@@ -138,7 +138,7 @@ static const struct am_config_key keys[] = {
 		   "In-Reply-To, References, Subject",
 	    .off = OFF(single_headers)},
 	{.section = "policy", .name = "header_action", .type = K_ENUM,
-	    .def = "accept", .off = OFF(policy.on_header_problem),
+	    .def = "quarantine", .off = OFF(policy.on_header_problem),
 	    CHOICES(from_actions)},
 	{.section = "policy", .name = "trusted_networks", .type = K_CIDR_LIST,
 	    .def = "127.0.0.0/8, ::1/128", .off = OFF(trusted_networks)},

@@ -15,6 +15,12 @@
  *     (which canonicalizes every header once per signature it knows:
  *     thousands of signatures would cost quadratic time).  A signature
  *     whose h= covers such a later DKIM-Signature field therefore fails;
+ *   - a DKIM-Signature field reaches libopendkim only once our parser
+ *     accepted it (dkim_tags.c, which also bounds h= to
+ *     AM_DKIM_HNAMES_MAX names); and libopendkim matches each h= name
+ *     against every header field, so a message with more than
+ *     FIELDS_MAX fields is not verified at all (neutral, and said so):
+ *     the work per message stays bounded by the product of the two;
  *   - x= and t= are judged against am_ctx_now() at the end of the header
  *     (see judge_clock() for why libopendkim's own test is widened);
  *   - a cryptographically valid signature is still not a pass when it is
@@ -41,6 +47,7 @@
 #define DEFAULT_MAX_SIGS 5
 #define MAX_SIGS_LIMIT	 100
 #define FIELD_MAX	 (1u << 20) /* longest header field passed on */
+#define FIELDS_MAX	 2000	   /* header fields passed on */
 #define FUTURE_SKEW	 300	   /* seconds t= may run ahead of us */
 #define LIB_DRIFT	 1000000000ULL
 #define SIG_NAME	 "DKIM-Signature"
@@ -133,8 +140,10 @@ key_lookup(DKIM *d, DKIM_SIGINFO *si, u_char *buf, size_t buflen)
 {
 	struct am_dkim *m = dkim_get_user_context(d);
 	const struct am_dns_answer *a;
-	const char *status;
+	const char *status, *text;
 	struct sig *s;
+	size_t len;
+	bool converted;
 
 	if (m == NULL || (s = sig_of(m, si)) == NULL || s->keyname == NULL)
 		return DKIM_CBSTAT_ERROR;
@@ -157,12 +166,20 @@ key_lookup(DKIM *d, DKIM_SIGINFO *si, u_char *buf, size_t buflen)
 	if (memchr(a->rr[0].text, '\0', a->rr[0].len) != NULL)
 		return key_refused(s, KEY_BAD, am_arena_printf(m->arena,
 		    "the key record at %s holds a NUL byte", s->keyname));
-	if (a->rr[0].len >= buflen)
+	/* RFC 6376 3.6.1: p= may be a bare PKCS#1 RSAPublicKey, which
+	 * libopendkim cannot decode; it gets the SubjectPublicKeyInfo. */
+	text = am_dkim_key_normalize(m->arena, a->rr[0].text, a->rr[0].len,
+	    &len, &converted);
+	if (converted)
+		am_trace_add(m->trace, "dkim", 1, "the key at %s is a bare "
+		    "PKCS#1 RSAPublicKey; passed on as SubjectPublicKeyInfo",
+		    s->keyname);
+	if (len >= buflen)
 		return key_refused(s, KEY_BAD, am_arena_printf(m->arena,
 		    "the key record at %s is %zu bytes, more than libopendkim "
-		    "takes (%zu)", s->keyname, a->rr[0].len, buflen - 1));
-	memcpy(buf, a->rr[0].text, a->rr[0].len);
-	buf[a->rr[0].len] = '\0';
+		    "takes (%zu)", s->keyname, len, buflen - 1));
+	memcpy(buf, text, len);
+	buf[len] = '\0';
 	s->key = KEY_FOUND;
 	return DKIM_CBSTAT_CONTINUE;
 }
@@ -433,10 +450,18 @@ am_dkim_header(struct am_dkim *m, const char *name, size_t name_len,
 
 	if (m->eoh || name_len == 0)
 		return;
+	if (++m->fields > FIELDS_MAX && !m->too_many_fields) {
+		m->too_many_fields = true;
+		am_trace_add(m->trace, "dkim", 0, "more than %u header fields: "
+		    "no signature is verified", FIELDS_MAX);
+	}
 	if (is_signature(name, name_len) &&
 	    (s = add_signature(m, value, value_len)) == NULL)
 		return;
-	if (m->failed == NULL)
+	/* Only fields our own parser accepted reach libopendkim. */
+	if (s != NULL && s->syntax != NULL)
+		return;
+	if (m->failed == NULL && !m->too_many_fields)
 		feed(m, s, name, name_len, value, value_len);
 }
 
@@ -503,7 +528,7 @@ am_dkim_end_headers(struct am_dkim *m)
 	if (m->eoh)
 		return;
 	m->eoh = true;
-	if (m->failed != NULL || m->nsigs == 0)
+	if (m->failed != NULL || m->nsigs == 0 || m->too_many_fields)
 		return;
 	judge_clock(m);
 	/* Each TRYAGAIN ignores one more signature (key_refused()). */
@@ -524,7 +549,7 @@ am_dkim_end_headers(struct am_dkim *m)
 bool
 am_dkim_wants_body(const struct am_dkim *m)
 {
-	if (m->failed != NULL)
+	if (m->failed != NULL || m->too_many_fields)
 		return false;
 	return m->eoh ? m->body : m->candidates > 0;
 }

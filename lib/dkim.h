@@ -9,6 +9,9 @@
  *     and is never used;
  *   - RFC 8301: rsa-sha1 signatures and RSA keys under 1024 bits are not
  *     valid (the library passes rsa-sha1);
+ *   - a key record whose p= is a bare PKCS#1 RSAPublicKey (RFC 6376
+ *     3.6.1's wording) verifies like the usual SubjectPublicKeyInfo,
+ *     which alone the library decodes (dkim_key.c converts it);
  *   - DKIM-Signature x= expiry is judged by the context's clock, so tests
  *     can inject one;
  *   - an l= that leaves part of the body unsigned is not a pass (policy);
@@ -52,6 +55,8 @@ enum am_dkim_why {
 	AM_DKIM_PARTIAL_BODY,	/* policy: l= leaves bytes unsigned */
 	AM_DKIM_DNS_ERROR,	/* temperror: the key lookup failed */
 	AM_DKIM_INTERNAL,	/* temperror: library or memory failure */
+	AM_DKIM_TOO_MANY_FIELDS, /* neutral: more header fields than are
+				    verified (not a library failure) */
 };
 
 struct am_dkim_sig {

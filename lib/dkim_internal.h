@@ -1,7 +1,8 @@
 /*
  * dkim_internal.h - the pieces of the DKIM wrapper that are tested and
- * fuzzed on their own: the DKIM-Signature tag parser (dkim_tags.c) and the
- * canonical body length counter (dkim_bodylen.c).  Not a public interface.
+ * fuzzed on their own: the DKIM-Signature tag parser (dkim_tags.c), the
+ * key record's PKCS#1 conversion (dkim_key.c) and the canonical body
+ * length counter (dkim_bodylen.c).  Not a public interface.
  */
 #ifndef AM_DKIM_INTERNAL_H
 #define AM_DKIM_INTERNAL_H
@@ -38,6 +39,10 @@ struct am_dkim_tagval {
 };
 
 #define AM_DKIM_TAGS_MAX 64 /* tags in one field; more is refused */
+/* Header field names in h=; more is refused.  libopendkim matches every
+ * name against every header field of the message, so this bounds that
+ * work (RFC 6376 sets no limit; signers name a few dozen at most). */
+#define AM_DKIM_HNAMES_MAX 256
 
 struct am_dkim_sigtags {
 	struct am_dkim_tagval tag[AM_DKIM_NTAGS];
@@ -49,7 +54,8 @@ struct am_dkim_sigtags {
  * Parses a DKIM-Signature field value (len bytes, no NUL needed) as an
  * RFC 6376 3.2 tag-list and checks the rules of 3.5: required tags,
  * v=1, d= and s= are domain names, i= lies within d=, numeric t= x= l=,
- * x= after t=, no tag twice.  False, with out->why set, when the field
+ * x= after t=, no tag twice; and h= names at most AM_DKIM_HNAMES_MAX
+ * fields.  False, with out->why set, when the field
  * is not a usable signature.  Never reads past value + len.
  */
 bool am_dkim_sigtags_parse(const char *value, size_t len,
@@ -61,6 +67,16 @@ char *am_dkim_tag_compact(struct am_arena *arena, const struct am_dkim_tagval *v
 
 /* A NUL-terminated copy of a tag value as written; NULL when absent. */
 char *am_dkim_tag_copy(struct am_arena *arena, const struct am_dkim_tagval *v);
+
+/*
+ * The key record rec (len bytes, hostile DNS text) as libopendkim can read
+ * it: when its p= holds a bare PKCS#1 RSAPublicKey of an RSA key (RFC 6376
+ * 3.6.1), a copy with p= re-encoded as SubjectPublicKeyInfo, from arena,
+ * NUL-terminated, and *converted set; otherwise rec itself.  *out_len is
+ * the length of what is returned.  Never reads past rec + len.
+ */
+const char *am_dkim_key_normalize(struct am_arena *arena, const char *rec,
+    size_t len, size_t *out_len, bool *converted);
 
 /*
  * The length of a body after DKIM body canonicalization (RFC 6376 3.4.3

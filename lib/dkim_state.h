@@ -54,6 +54,8 @@ struct am_dkim {
 	unsigned nsigs;		/* DKIM-Signature fields seen */
 	unsigned checked;	/* of them, within max_signatures */
 	unsigned candidates;	/* fed to libopendkim and well-formed */
+	unsigned fields;	/* header fields seen */
+	bool too_many_fields;	/* more than FIELDS_MAX: nothing verified */
 	const char *failed;	/* library failure: every result is temperror */
 	bool eoh;		/* the header has ended */
 	bool verifying;		/* dkim_eoh() found signatures to check */

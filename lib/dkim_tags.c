@@ -224,6 +224,17 @@ identity_within(const struct am_dkim_tagval *i, const struct am_dkim_tagval *d)
 	return len == d->len || dom[len - d->len - 1] == '.';
 }
 
+/* The names in h= (colon-separated). */
+static size_t
+count_names(const struct am_dkim_tagval *h)
+{
+	size_t k, n = 1;
+
+	for (k = 0; k < h->len; k++)
+		n += h->p[k] == ':';
+	return n;
+}
+
 static bool
 check_numbers(struct am_dkim_sigtags *out)
 {
@@ -263,6 +274,9 @@ check_tags(struct am_dkim_sigtags *out)
 	if (out->tag[AM_DKIM_TAG_I].p != NULL &&
 	    !identity_within(&out->tag[AM_DKIM_TAG_I], &out->tag[AM_DKIM_TAG_D]))
 		return fail(out, "i= is not within d=");
+	if (count_names(&out->tag[AM_DKIM_TAG_H]) > AM_DKIM_HNAMES_MAX)
+		return fail(out, "h= names more than %d header fields",
+		    AM_DKIM_HNAMES_MAX);
 	return check_numbers(out);
 }
 

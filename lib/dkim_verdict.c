@@ -227,6 +227,10 @@ judge(struct am_dkim *m, const struct sig *s, struct am_dkim_sig *out)
 	} else if (s->syntax != NULL) {
 		verdict(m, out, AM_RESULT_NEUTRAL, AM_DKIM_SIGNATURE_SYNTAX,
 		    "malformed DKIM-Signature: %s", s->syntax);
+	} else if (m->too_many_fields) {
+		verdict(m, out, AM_RESULT_NEUTRAL, AM_DKIM_TOO_MANY_FIELDS,
+		    "not verified: the message has more header fields than "
+		    "are verified");
 	} else if (s->clock == CLOCK_EXPIRED) {
 		verdict(m, out, AM_RESULT_FAIL, AM_DKIM_EXPIRED,
 		    "signature expired at %s", am_dkim_when(m->arena, s->x));

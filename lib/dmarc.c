@@ -74,8 +74,22 @@ common_labels(const char *a, const char *b)
 	return n;
 }
 
-/* RFC 9989 3.2.10, 4.10.2: identical (strict), or one Organizational
- * Domain (relaxed). */
+/*
+ * RFC 9989 3.2.10, 4.10.2: identical (strict), or one Organizational
+ * Domain (relaxed).
+ *
+ * Which lookups may make the answer UNKNOWN (and the result temperror,
+ * 5.3.6) matters: an attacker controls the DNS of his own identifiers.
+ * The Author Domain's Organizational Domain comes from the Author
+ * Domain's own tree and the public suffixes above it.  An identifier's
+ * Organizational Domain is the identifier or one of its parents (4.10.2
+ * selects it among the names walked), so it can only equal the Author's
+ * when the identifier lies within the Author's Organizational Domain.
+ * Outside it, no answer from the identifier's tree can make it align, so
+ * that tree is not asked at all.  Only a lookup that could change the
+ * outcome (the Author's tree, a public suffix, or a name inside the
+ * Author's Organizational Domain) can leave alignment undetermined.
+ */
 static enum align
 aligned(struct eval *ev, const char *id, bool strict)
 {
@@ -92,9 +106,24 @@ aligned(struct eval *ev, const char *id, bool strict)
 		ev->author_org_failed = ev->author_org == NULL;
 		ev->out->org_domain = ev->author_org;
 	}
-	if (ev->author_org == NULL || (org = org_domain(ev, id)) == NULL)
+	if (ev->author_org == NULL)
+		return UNKNOWN;
+	if (!am_domain_is_within(id, ev->author_org))
+		return NOT_ALIGNED;
+	if ((org = org_domain(ev, id)) == NULL)
 		return UNKNOWN;
 	return am_domain_equal(org, ev->author_org) ? ALIGNED : NOT_ALIGNED;
+}
+
+/* " (Organizational Domain x)" when relaxed alignment compared them. */
+static const char *
+org_note(const struct eval *ev, bool strict)
+{
+	if (strict || ev->author_org == NULL ||
+	    am_domain_equal(ev->author_org, ev->author))
+		return "";
+	return am_arena_printf(ev->arena, " (Organizational Domain %s)",
+	    ev->author_org);
 }
 
 static const char *
@@ -133,7 +162,7 @@ check_spf(struct eval *ev, const struct am_spf_outcome *spf, bool strict,
 	else if (a == NOT_ALIGNED)
 		am_buf_printf(why, "SPF pass for %s is not aligned with "
 		    "header.from %s%s", spf->domain, ev->author,
-		    strict ? " (aspf=s)" : "");
+		    strict ? " (aspf=s)" : org_note(ev, strict));
 	else
 		am_buf_printf(why, "alignment of SPF pass for %s could not be "
 		    "determined: %s", spf->domain, ev->why);
@@ -174,7 +203,7 @@ check_dkim(struct eval *ev, const struct am_dkim_result *dkim, bool strict,
 		} else if (a == NOT_ALIGNED)
 			am_buf_printf(why, "DKIM d=%s passed but is not aligned "
 			    "with header.from %s%s", d, ev->author,
-			    strict ? " (adkim=s)" : "");
+			    strict ? " (adkim=s)" : org_note(ev, strict));
 		else {
 			am_buf_printf(why, "alignment of DKIM d=%s could not be "
 			    "determined: %s", d, ev->why);
@@ -263,50 +292,76 @@ author_exists(struct eval *ev)
 	return a->status != AM_DNS_NXDOMAIN;
 }
 
-/* p, sp or np (4.7, 4.10.1); false with a result when none can apply. */
+/* 4.10.1: a record without a valid p= (or with an invalid sp= or np=)
+ * acts as p=none when it has a valid rua=, else applies no DMARC at all;
+ * false with a result in that case. */
 static bool
-choose_policy(struct eval *ev)
+usable_record(struct eval *ev)
 {
 	struct am_dmarc_outcome *out = ev->out;
 	struct am_dmarc_record *rec = &out->record;
-	enum am_dmarc_policy sub;
-	int exists;
 
-	if (!rec->p_valid || (rec->sp_present && !rec->sp_valid) ||
-	    (rec->np_present && !rec->np_valid)) {
-		if (!rec->rua_valid) {
-			out->result = AM_RESULT_PERMERROR;
-			out->reason = am_arena_printf(ev->arena, "the DMARC "
-			    "record of %s has no valid p= (or an invalid "
-			    "sp= or np=) and no rua=: not applied",
-			    out->policy_domain);
-			return false;
-		}
-		/* 4.10.1: as if the record said p=none. */
-		rec->p = AM_DMARC_POLICY_NONE;
-		rec->sp_present = rec->np_present = false;
+	if (rec->p_valid && (!rec->sp_present || rec->sp_valid) &&
+	    (!rec->np_present || rec->np_valid))
+		return true;
+	if (!rec->rua_valid) {
+		out->result = AM_RESULT_PERMERROR;
+		out->reason = am_arena_printf(ev->arena, "the DMARC record of "
+		    "%s has no valid p= (or an invalid sp= or np=) and no "
+		    "rua=: not applied", out->policy_domain);
+		return false;
 	}
+	rec->p = AM_DMARC_POLICY_NONE;
+	rec->sp_present = rec->np_present = false;
+	return true;
+}
+
+/* p, or sp for a subdomain (4.7, 4.10.1); np is settled after alignment
+ * by np_policy(), because only a failure needs it. */
+static void
+choose_policy(struct eval *ev)
+{
+	struct am_dmarc_outcome *out = ev->out;
+	const struct am_dmarc_record *rec = &out->record;
+
 	out->policy_tag = "p";
 	out->published = rec->p;
 	if (am_domain_equal(out->policy_domain, ev->author))
-		return true;
-	sub = rec->sp_present ? rec->sp : rec->p;
-	if (rec->sp_present)
+		return;
+	if (rec->sp_present) {
 		out->policy_tag = "sp";
-	/* np only matters when it differs: then existence is asked. */
-	if (rec->np_present && rec->np != sub) {
-		if ((exists = author_exists(ev)) < 0) {
-			out->result = AM_RESULT_TEMPERROR;
-			out->reason = ev->why;
-			return false;
-		}
-		if (exists == 0) {
-			out->policy_tag = "np";
-			sub = rec->np;
-		}
+		out->published = rec->sp;
 	}
-	out->published = sub;
-	return true;
+}
+
+/*
+ * np= for a Non-Existent Author Domain (4.10.1, 3.2.13), when it differs
+ * from what applies otherwise.  Existence is asked of the Author Domain's
+ * own DNS.  A failure to answer changes the outcome only when DMARC
+ * failed (a pass is a pass under any policy): then it is temperror.
+ */
+static void
+np_policy(struct eval *ev)
+{
+	struct am_dmarc_outcome *out = ev->out;
+	const struct am_dmarc_record *rec = &out->record;
+	int exists;
+
+	if (!rec->np_present || rec->np == out->published ||
+	    am_domain_equal(out->policy_domain, ev->author))
+		return;
+	if ((exists = author_exists(ev)) < 0) {
+		if (out->result == AM_RESULT_FAIL) {
+			out->result = AM_RESULT_TEMPERROR;
+			out->reason = am_arena_printf(ev->arena, "%s; %s",
+			    out->reason, ev->why);
+		}
+		return;
+	}
+	if (exists == 0) {
+		out->policy_tag = "np";
+		out->published = rec->np;
+	}
 }
 
 static enum am_dmarc_policy
@@ -314,6 +369,114 @@ one_level_lower(enum am_dmarc_policy p)
 {
 	return p == AM_DMARC_POLICY_REJECT ? AM_DMARC_POLICY_QUARANTINE :
 					     AM_DMARC_POLICY_NONE;
+}
+
+/* What the Domain Owner asks for after t=y, and the A-R comment. */
+static void
+requested(struct eval *ev)
+{
+	struct am_dmarc_outcome *out = ev->out;
+
+	out->requested = out->record.testing && out->published !=
+	    AM_DMARC_POLICY_NONE ? one_level_lower(out->published) :
+	    out->published;
+	out->comment = am_arena_printf(ev->arena, "%s=%s%s", out->policy_tag,
+	    am_dmarc_policy_name(out->published), out->record.testing ?
+	    " t=y" : "");
+}
+
+/*
+ * A From domain that is no valid DNS name, and no suffix of two labels or
+ * more is either: what a reader sees cannot be checked at all.  A DMARC
+ * failure under the strictest policy there is, p=reject.
+ */
+static void
+strictest(struct eval *ev, const struct am_dmarc_input *in)
+{
+	struct am_dmarc_outcome *out = ev->out;
+
+	out->result = AM_RESULT_FAIL;
+	out->published = out->requested = AM_DMARC_POLICY_REJECT;
+	out->comment = "p=reject (assumed: no valid domain)";
+	out->reason = am_arena_printf(ev->arena, "the From domain %s is no "
+	    "valid DNS name (%s) and has no valid parent below the top level: "
+	    "a DMARC failure under the strictest policy, p=reject", in->shown,
+	    in->invalid_why);
+}
+
+/*
+ * 4.10.1 for a name that cannot exist below in->author_domain: the tree
+ * walk starts at that suffix (at most 7 labels of it, as step 4 would
+ * shorten the whole name), and the record of its Organizational Domain,
+ * else of its PSD, applies.
+ */
+static bool
+discover_below(struct eval *ev, const struct am_dmarc_input *in)
+{
+	struct am_dmarc_outcome *out = ev->out;
+	const struct am_walk_found *f;
+	const char *start = in->author_domain, *org;
+	size_t x = am_domain_labels(start, strlen(start)), skipped = 0, i;
+	struct am_walk walk;
+
+	for (; x > 7; x--, skipped++)
+		start = strchr(start, '.') + 1;
+	am_orgdomain_walk(ev->dns, ev->arena, start, true, ev->trace, &walk);
+	if (walk.tempfail) {
+		out->result = AM_RESULT_TEMPERROR;
+		out->reason = walk.why;
+		return false;
+	}
+	walk.hidden = in->hidden + (unsigned)skipped;
+	out->org_domain = org = am_orgdomain_select(&walk);
+	for (i = 0, f = NULL; org != NULL && i < walk.nfound; i++)
+		if (am_domain_equal(walk.found[i].domain, org))
+			f = &walk.found[i];
+	if (f == NULL && (f = am_orgdomain_psd(&walk)) == NULL) {
+		out->result = AM_RESULT_NONE;
+		out->reason = am_arena_printf(ev->arena, "the From domain %s is "
+		    "no valid DNS name (%s); no DMARC record applies below %s",
+		    in->shown, in->invalid_why, in->author_domain);
+		return false;
+	}
+	out->policy_domain = f->domain;
+	out->record = f->rec;
+	return true;
+}
+
+/*
+ * A From domain that is no valid DNS name (dmarc.h): no identifier can be
+ * aligned with a name that cannot exist, so a record that applies makes
+ * it a failure; np= applies (3.2.13: it does not exist), else sp=, else
+ * p=.
+ */
+static void
+check_invalid(struct eval *ev, const struct am_dmarc_input *in)
+{
+	struct am_dmarc_outcome *out = ev->out;
+	const struct am_dmarc_record *rec = &out->record;
+
+	out->author_domain = in->shown;
+	out->invalid_domain = true;
+	am_trace_add(ev->trace, "dmarc", 0, "header.from %s is no valid DNS "
+	    "name (%s)", in->shown, in->invalid_why);
+	if (in->author_domain == NULL ||
+	    am_domain_labels(in->author_domain, strlen(in->author_domain)) < 2) {
+		strictest(ev, in);
+		return;
+	}
+	if (!discover_below(ev, in) || !usable_record(ev))
+		return;
+	out->have_record = true;
+	out->policy_tag = rec->np_present ? "np" : rec->sp_present ? "sp" : "p";
+	out->published = rec->np_present ? rec->np : rec->sp_present ? rec->sp :
+								       rec->p;
+	requested(ev);
+	out->result = AM_RESULT_FAIL;
+	out->reason = am_arena_printf(ev->arena, "the From domain %s is no "
+	    "valid DNS name (%s): evaluated as a name that cannot exist below "
+	    "%s, which no identifier aligns with", in->shown, in->invalid_why,
+	    in->author_domain);
 }
 
 void
@@ -329,20 +492,21 @@ am_dmarc_check(const struct am_ctx *ctx, struct am_dns_session *dns,
 	(void)ctx;
 	memset(out, 0, sizeof(*out));
 	out->author_domain = in->author_domain;
+	if (in->shown != NULL) {
+		check_invalid(&ev, in);
+		am_trace_add(trace, "dmarc", 0, "result %s: %s",
+		    am_result_name(out->result), out->reason);
+		return;
+	}
 	am_trace_add(trace, "dmarc", 0, "policy discovery for header.from %s",
 	    in->author_domain);
-	if (!discover(&ev) || !choose_policy(&ev)) {
+	if (!discover(&ev) || !usable_record(&ev)) {
 		am_trace_add(trace, "dmarc", 0, "result %s: %s",
 		    am_result_name(out->result), out->reason);
 		return;
 	}
 	out->have_record = true;
-	out->requested = out->record.testing && out->published !=
-	    AM_DMARC_POLICY_NONE ? one_level_lower(out->published) :
-	    out->published;
-	out->comment = am_arena_printf(arena, "%s=%s%s", out->policy_tag,
-	    am_dmarc_policy_name(out->published), out->record.testing ?
-	    " t=y" : "");
+	choose_policy(&ev);
 	am_buf_init(&why, 4096);
 	spf = check_spf(&ev, in->spf, out->record.aspf_strict, &why);
 	am_buf_adds(&why, "; ");
@@ -361,6 +525,8 @@ am_dmarc_check(const struct am_ctx *ctx, struct am_dns_session *dns,
 		out->result = AM_RESULT_FAIL;
 	out->reason = am_arena_strdup(arena, am_buf_str(&why));
 	am_buf_release(&why);
+	np_policy(&ev);
+	requested(&ev);
 	am_trace_add(trace, "dmarc", 0, "record of %s applies (%s); result "
 	    "%s: %s", out->policy_domain, out->comment,
 	    am_result_name(out->result), out->reason);

@@ -35,6 +35,19 @@
 
 struct am_dmarc_input {
 	const char *author_domain;	  /* lower-case A-labels */
+	/*
+	 * A From domain that is no valid DNS name (idna.h): shown is what it
+	 * says, author_domain its longest valid suffix (NULL: none), hidden
+	 * the labels left of that, invalid_why what is wrong.  Evaluated as
+	 * a name that cannot exist below that suffix (np=, or sp=, or p=
+	 * of the record a tree walk from the suffix finds), which nothing
+	 * can align with; without a suffix of two labels or more, as a
+	 * failure under p=reject, the strictest policy.  shown is NULL for a
+	 * valid name.
+	 */
+	const char *shown;
+	unsigned hidden;
+	const char *invalid_why;
 	const struct am_spf_outcome *spf; /* MAIL FROM identity, or NULL */
 	const struct am_dkim_result *dkim; /* or NULL */
 };
@@ -42,6 +55,9 @@ struct am_dmarc_input {
 struct am_dmarc_outcome {
 	enum am_result result; /* pass fail none temperror permerror */
 	const char *author_domain;
+	bool invalid_domain; /* the From domain is no valid DNS name:
+				author_domain is then what it says (see
+				struct am_dmarc_input) */
 	bool have_record;
 	struct am_dmarc_record record; /* the record applied */
 	const char *policy_domain;     /* where it is published */

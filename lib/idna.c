@@ -1,35 +1,43 @@
 /*
- * idna.c - internationalized domains to the form DNS queries use.
+ * idna.c - internationalized domains to the form DNS queries use (see
+ * idna.h).
  *
- * am_domain_to_ascii() (address.h) turns a domain as written in a header,
- * A-labels, U-labels in UTF-8 or a mix, into lower-case A-labels: RFC 5890
- * 2.3.2.1 ("xn--" followed by RFC 3492 Punycode of the label).  Labels
- * are taken as sent: no Unicode case folding or normalization (RFC 5891
- * leaves mapping to the application, and a mapping we apply but the
- * sender's DNS does not would only make names that do not exist).  The
- * one mapping done is RFC 3490 3.1's: the ideographic and full-width
- * full stops separate labels as '.' does, because a reader shows
- * "bank\u3002example" as bank.example and must not get a different
- * Author Domain from us.
+ * A name is split into labels at '.' and at the full stops RFC 3490 3.1
+ * and UTS #46 map to it (U+3002, U+FF0E, U+FF61), because a reader shows
+ * "bank\u3002example" as bank.example.  ASCII labels are checked and
+ * lower-cased here: letters, digits, '-' and '_', 1 to 63 octets.  A
+ * label with other characters goes to libidn2 alone (UTS #46 processing,
+ * non-transitional, IDNA2008 validity); its result must again be such an
+ * ASCII label.  libidn2's STD3 option is not used: in 2.3.3 it deletes
+ * the characters it refuses ("bank}" would become "bank").  Then the
+ * longest suffix of valid labels that fits in 253 octets is the name, or
+ * its usable part.
+ *
+ * The Bidi rule (RFC 5893) is applied by libidn2 label by label, not
+ * across labels; a name that needs the cross-label check is rare and
+ * gains nothing from it here (it is either refused or a distinct name).
+ *
+ * Work: libidn2 costs a few microseconds a label; labels longer than
+ * LABEL_INPUT_MAX octets are refused without it (no valid label maps
+ * down from that many), so a hostile header cannot buy much.
  *
  * Pure functions, no state; safe from any thread.
  */
 #include "autoconfig.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include <idn2.h>
+
 #include "address.h"
+#include "buf.h"
 #include "domain.h"
 #include "idna.h"
 
-/* RFC 3492 5: the Punycode parameters of Bootstring. */
-#define PC_BASE		36
-#define PC_TMIN		1
-#define PC_TMAX		26
-#define PC_SKEW		38
-#define PC_DAMP		700
-#define PC_INITIAL_BIAS 72
-#define PC_INITIAL_N	128
+#define LABEL_INPUT_MAX 1024 /* octets of a U-label as written */
+#define SHOWN_MAX	300  /* characters of a name shown in a reason */
+#define LABELS_MAX	128  /* a 253-octet name has at most 127 labels */
 
 size_t
 am_idna_utf8_decode(const char *s, size_t len, uint32_t *cp)
@@ -64,129 +72,6 @@ am_idna_utf8_decode(const char *s, size_t len, uint32_t *cp)
 		return 0;
 	*cp = c;
 	return n;
-}
-
-/* RFC 3492 6.1: the bias after each delta. */
-static uint32_t
-adapt(uint32_t delta, uint32_t numpoints, bool first)
-{
-	uint32_t k = 0;
-
-	delta = first ? delta / PC_DAMP : delta / 2;
-	delta += delta / numpoints;
-	while (delta > ((PC_BASE - PC_TMIN) * PC_TMAX) / 2) {
-		delta /= PC_BASE - PC_TMIN;
-		k += PC_BASE;
-	}
-	return k + (PC_BASE - PC_TMIN + 1) * delta / (delta + PC_SKEW);
-}
-
-/* RFC 3492 5: digit values 0..25 are a..z, 26..35 are 0..9. */
-static char
-digit(uint32_t d)
-{
-	return (char)(d < 26 ? 'a' + d : '0' + (d - 26));
-}
-
-/* The encoder's output: size bytes at s, len used, one kept for the NUL. */
-struct sink {
-	char *s;
-	size_t size, len;
-};
-
-static bool
-put(struct sink *o, char c)
-{
-	if (o->size - o->len < 2)
-		return false;
-	o->s[o->len++] = c;
-	return true;
-}
-
-/* RFC 3492 3.3, 6.3: q as a generalized variable-length integer. */
-static bool
-put_number(struct sink *o, uint32_t q, uint32_t bias)
-{
-	uint32_t k, t;
-
-	for (k = PC_BASE;; k += PC_BASE) {
-		t = k <= bias		  ? PC_TMIN
-		    : k >= bias + PC_TMAX ? PC_TMAX
-					  : k - bias;
-		if (q < t)
-			break;
-		if (!put(o, digit(t + (q - t) % (PC_BASE - t))))
-			return false;
-		q = (q - t) / (PC_BASE - t);
-	}
-	return put(o, digit(q));
-}
-
-/* The smallest code point in[] at or above n. */
-static uint32_t
-next_code_point(const uint32_t *in, size_t count, uint32_t n)
-{
-	uint32_t m = UINT32_MAX;
-	size_t j;
-
-	for (j = 0; j < count; j++)
-		if (in[j] >= n && in[j] < m)
-			m = in[j];
-	return m;
-}
-
-/* RFC 3492 6.3: the deltas of the code points >= n, in order. */
-static bool
-put_deltas(struct sink *o, const uint32_t *in, size_t count, size_t b)
-{
-	uint32_t n = PC_INITIAL_N, delta = 0, bias = PC_INITIAL_BIAS, m;
-	size_t h = b, j;
-
-	while (h < count) {
-		m = next_code_point(in, count, n);
-		/* RFC 3492 6.4: refuse rather than wrap. */
-		if (m - n > (UINT32_MAX - delta) / (h + 1))
-			return false;
-		delta += (m - n) * (uint32_t)(h + 1);
-		n = m;
-		for (j = 0; j < count; j++) {
-			if (in[j] < n && ++delta == 0)
-				return false;
-			if (in[j] != n)
-				continue;
-			if (!put_number(o, delta, bias))
-				return false;
-			bias = adapt(delta, (uint32_t)(h + 1), h == b);
-			delta = 0;
-			h++;
-		}
-		delta++;
-		n++;
-	}
-	return true;
-}
-
-bool
-am_idna_punycode_encode(
-    const uint32_t *in, size_t count, char *out, size_t size)
-{
-	struct sink o = {out, size, 0};
-	size_t j, b;
-
-	/* Every code point costs a character: this bounds the work, and
-	 * the basic code points fit with the NUL. */
-	if (count >= size)
-		return false;
-	for (j = 0; j < count; j++)
-		if (in[j] < 0x80)
-			out[o.len++] = (char)in[j];
-	b = o.len;
-	if (b > 0 && !put(&o, '-'))
-		return false;
-	if (!put_deltas(&o, in, count, b))
-		return false;
-	out[o.len] = '\0';
-	return true;
 }
 
 /* Length of the label separator at s[i], or 0 (RFC 3490 3.1). */
@@ -226,67 +111,95 @@ lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* An ASCII label, lower-cased, into out[*olen..size). */
-static bool
-ascii_label(const char *s, size_t n, char *out, size_t *olen, size_t size)
-{
-	size_t i;
-
-	if (n > size - *olen)
-		return false;
-	for (i = 0; i < n; i++) {
-		if (!am_idna_name_char((unsigned char)s[i]))
-			return false;
-		out[(*olen)++] = lower(s[i]);
-	}
-	return true;
-}
-
-/* A label with non-ASCII characters as "xn--" + Punycode. */
-static bool
-u_label(const char *s, size_t n, char *out, size_t *olen, size_t size)
-{
-	uint32_t cp[AM_LABEL_MAX];
-	char code[AM_LABEL_MAX - 4 + 1];
-	size_t i = 0, k, count = 0, clen;
-
-	while (i < n) {
-		/* 63 code points already make more than 63 - 4 characters. */
-		if (count == AM_LABEL_MAX ||
-		    (k = am_idna_utf8_decode(s + i, n - i, &cp[count])) == 0)
-			return false;
-		if (am_idna_at_sign(s + i, n - i) > 0)
-			return false;
-		if (cp[count] < 0x80) {
-			if (!am_idna_name_char((unsigned char)cp[count]))
-				return false;
-			cp[count] = (uint32_t)lower((char)cp[count]);
-		}
-		count++;
-		i += k;
-	}
-	if (!am_idna_punycode_encode(cp, count, code, sizeof(code)))
-		return false;
-	clen = strlen(code);
-	if (4 + clen > size - *olen)
-		return false;
-	memcpy(out + *olen, "xn--", 4);
-	memcpy(out + *olen + 4, code, clen);
-	*olen += 4 + clen;
-	return true;
-}
-
-static bool
-add_label(const char *s, size_t n, char *out, size_t *olen, size_t size)
+/* One label as a DNS label (at most 63 octets) into out; NULL, or the
+ * reason it is none. */
+static const char *
+ascii_label(const char *s, size_t n, char *out)
 {
 	size_t i;
 
 	if (n == 0)
-		return false;
+		return "empty label";
+	if (n > AM_LABEL_MAX)
+		return "label of more than 63 octets";
+	for (i = 0; i < n; i++) {
+		if (!am_idna_name_char((unsigned char)s[i]))
+			return "character not allowed in a domain name";
+		out[i] = lower(s[i]);
+	}
+	out[n] = '\0';
+	return NULL;
+}
+
+/* idn2_to_ascii_8z() on a NUL-terminated label; the caller frees *out. */
+static int
+to_ascii(const char *in, char **out)
+{
+	*out = NULL;
+	return idn2_to_ascii_8z(in, out, IDN2_NONTRANSITIONAL);
+}
+
+/* in without ZWNJ (U+200C) and ZWJ (U+200D), in place. */
+static void
+drop_joiners(char *in)
+{
+	char *w = in;
+
+	for (; *in != '\0'; in++) {
+		if (in[0] == '\xe2' && in[1] == '\x80' &&
+		    (in[2] == '\x8c' || in[2] == '\x8d')) {
+			in += 2;
+			continue;
+		}
+		*w++ = *in;
+	}
+	*w = '\0';
+}
+
+/* A label with non-ASCII characters, by UTS #46 and IDNA2008. */
+static const char *
+u_label(const char *s, size_t n, char *out)
+{
+	char in[LABEL_INPUT_MAX + 1], *conv;
+	const char *why;
+	uint32_t cp;
+	size_t i, k;
+	int rc;
+
+	if (n > LABEL_INPUT_MAX)
+		return "label of more than 63 octets";
+	for (i = 0; i < n; i += k)
+		if ((k = am_idna_utf8_decode(s + i, n - i, &cp)) == 0 ||
+		    cp == 0)
+			return "invalid UTF-8";
+	memcpy(in, s, n);
+	in[n] = '\0';
+	rc = to_ascii(in, &conv);
+	/* RFC 5892 A.1, A.2: a joiner outside its contexts is invisible to a
+	 * reader; UTS #46 transitional processing removes it too. */
+	if (rc == IDN2_CONTEXTJ || rc == IDN2_CONTEXTJ_NO_RULE) {
+		drop_joiners(in);
+		rc = to_ascii(in, &conv);
+	}
+	if (rc != IDN2_OK) {
+		free(conv);
+		return idn2_strerror(rc);
+	}
+	why = ascii_label(conv, strlen(conv), out);
+	free(conv);
+	return why != NULL ? "not a valid label after IDNA2008 mapping" : NULL;
+}
+
+/* One label of the name, converted into out (AM_LABEL_MAX + 1 bytes). */
+static const char *
+label(const char *s, size_t n, char *out)
+{
+	size_t i;
+
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
-			return u_label(s, n, out, olen, size);
-	return ascii_label(s, n, out, olen, size);
+			return u_label(s, n, out);
+	return ascii_label(s, n, out);
 }
 
 /* Length of domain[0..len) without one trailing separator. */
@@ -300,29 +213,114 @@ without_trailing_dot(const char *domain, size_t len)
 	return len;
 }
 
+/* The name as written, for reasons: see struct am_idna_name. */
+static const char *
+shown(struct am_arena *arena, const char *s, size_t len)
+{
+	struct am_buf b;
+	const char *out;
+	uint32_t cp;
+	size_t i = 0, k;
+
+	am_buf_init(&b, 0);
+	while (i < len && b.len < SHOWN_MAX) {
+		if ((k = separator(s, len, i)) > 0) {
+			am_buf_addc(&b, '.');
+		} else if ((k = am_idna_utf8_decode(s + i, len - i, &cp)) == 0) {
+			am_buf_printf(&b, "<0x%02X>", (unsigned char)s[i]);
+			k = 1;
+		} else if (cp > 0x20 && cp < 0x7f && cp != '<' && cp != '>' &&
+		    cp != '"' && cp != '\\' && cp != '%')
+			am_buf_addc(&b, (char)cp);
+		else
+			am_buf_printf(&b, "<U+%04X>", (unsigned)cp);
+		i += k;
+	}
+	if (i < len)
+		am_buf_adds(&b, "...");
+	out = am_buf_failed(&b) ? "(unreadable)" :
+				   am_arena_strdup(arena, am_buf_str(&b));
+	am_buf_release(&b);
+	return out;
+}
+
+/* The labels of a name: where each starts and ends in the text. */
+struct labels {
+	size_t start[LABELS_MAX], end[LABELS_MAX];
+	size_t n;
+	bool more; /* more labels than LABELS_MAX: the leftmost are lost */
+};
+
+static void
+split(const char *s, size_t len, struct labels *l)
+{
+	size_t i = len, end = len, sep;
+
+	/* From the right, so that the labels kept are the rightmost. */
+	l->n = 0;
+	l->more = false;
+	for (;;) {
+		sep = 0;
+		while (i > 0 && (sep = i >= 3 && separator(s, len, i - 3) == 3 ?
+					   3 : separator(s, len, i - 1)) == 0)
+			i--;
+		if (l->n == LABELS_MAX) {
+			l->more = true;
+			return;
+		}
+		l->start[l->n] = i;
+		l->end[l->n] = end;
+		l->n++;
+		if (i == 0)
+			return;
+		i -= sep;
+		end = i;
+	}
+}
+
+bool
+am_idna_convert(struct am_arena *arena, const char *domain, size_t len,
+    struct am_idna_name *out)
+{
+	char name[AM_DOMAIN_MAX + 1], one[AM_LABEL_MAX + 1];
+	size_t pos = AM_DOMAIN_MAX, k, n, written = len;
+	const char *why = NULL;
+	struct labels l;
+
+	memset(out, 0, sizeof(*out));
+	name[pos] = '\0';
+	len = without_trailing_dot(domain, len);
+	split(domain, len, &l);
+	/* Right to left: every label valid, the whole within 253 octets. */
+	for (k = 0; k < l.n; k++) {
+		why = label(domain + l.start[k], l.end[k] - l.start[k], one);
+		if (why == NULL && (n = strlen(one)) + (k > 0) > pos)
+			why = "name of more than 253 octets";
+		if (why != NULL)
+			break;
+		if (k > 0)
+			name[--pos] = '.';
+		pos -= n;
+		memcpy(name + pos, one, n);
+	}
+	if (why == NULL && l.more)
+		why = "name of more than 253 octets";
+	out->hidden = (unsigned)(l.n - k) + (l.more ? 1 : 0);
+	if (k > 0 && (out->ascii = am_arena_strdup(arena, name + pos)) == NULL)
+		why = "out of memory";
+	if (out->hidden == 0 && out->ascii != NULL)
+		return true;
+	if (out->hidden == 0)
+		out->hidden = 1;
+	out->why = why;
+	out->shown = written > 0 ? shown(arena, domain, written) : "(empty)";
+	return false;
+}
+
 const char *
 am_domain_to_ascii(struct am_arena *arena, const char *domain, size_t len)
 {
-	char out[AM_DOMAIN_MAX + 1];
-	size_t olen = 0, start = 0, i = 0, sep;
+	struct am_idna_name n;
 
-	len = without_trailing_dot(domain, len);
-	for (;;) {
-		sep = 0;
-		while (i < len && (sep = separator(domain, len, i)) == 0)
-			i++;
-		if (!add_label(
-			domain + start, i - start, out, &olen, sizeof(out)))
-			return NULL;
-		if (sep == 0) /* that was the last label */
-			break;
-		if (olen == sizeof(out))
-			return NULL;
-		out[olen++] = '.';
-		i += sep;
-		start = i;
-	}
-	if (!am_domain_valid(out, olen))
-		return NULL;
-	return am_arena_strndup(arena, out, olen);
+	return am_idna_convert(arena, domain, len, &n) ? n.ascii : NULL;
 }

@@ -14,11 +14,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "address.h"
 #include "arena.h"
+#include "authors.h"
 #include "authres.h"
 #include "dmarc.h"
 #include "domain.h"
+#include "fieldcount.h"
 #include "message.h"
 #include "verdict.h"
 
@@ -52,6 +53,8 @@ struct am_msg {
 	struct am_dkim *dkim;
 	struct am_header *headers, **tail;
 	size_t header_bytes;
+	struct am_authors *authors; /* From fields, read as they arrive */
+	struct am_fieldcount *fields; /* fields local policy counts */
 	struct positions forged;   /* A-R fields to remove */
 	struct positions verdicts; /* our verdict header's name */
 	struct am_verdict verdict;
@@ -103,13 +106,22 @@ am_conn_helo(struct am_conn *conn, const char *helo)
 struct am_msg *
 am_msg_new(struct am_conn *conn, bool trace)
 {
+	struct am_policy_options defaults;
+	const struct am_policy_options *opt = conn->ctx->policy;
 	struct am_msg *msg;
 	struct am_arena *arena = am_arena_new();
 
 	if (arena == NULL)
 		return NULL;
+	if (opt == NULL) {
+		am_policy_defaults(&defaults);
+		opt = &defaults;
+	}
 	if ((msg = am_arena_zalloc(arena, sizeof(*msg))) == NULL ||
-	    (msg->dns = am_dns_session_new(conn->ctx->dns, arena)) == NULL) {
+	    (msg->dns = am_dns_session_new(conn->ctx->dns, arena)) == NULL ||
+	    (msg->authors = am_authors_new(arena, opt->max_authors > 0 ?
+		 opt->max_authors : 1)) == NULL ||
+	    (msg->fields = am_fieldcount_new(arena, opt)) == NULL) {
 		am_arena_free(arena);
 		return NULL;
 	}
@@ -268,18 +280,27 @@ note_removal(struct am_msg *msg, struct positions *p, bool remove)
 		msg->verdict.forged_overflow = true;
 }
 
-/* A From field: its DMARC record lookup can start now. */
+/*
+ * A From field, whether stored or not: its Author Domains are collected
+ * now, and the DMARC record lookups of the new ones start.  A field
+ * longer than the limit may have been cut (eml.h): domains may be lost.
+ */
 static void
-prefetch_author(struct am_msg *msg, const char *value, size_t len)
+from_field(struct am_msg *msg, const char *value, size_t len, size_t size)
 {
-	struct am_address_list list;
-	const char *why;
-	size_t i;
+	const struct am_idna_name *name;
+	size_t n, i;
 
-	am_address_parse_list(msg->arena, value, len, 4, &list, &why);
-	for (i = 0; i < list.count; i++)
-		if (list.addrs[i].ascii_domain != NULL)
-			am_dmarc_prefetch(msg->dns, list.addrs[i].ascii_domain);
+	n = am_authors_field(msg->authors, value, len);
+	/* What was read is evaluated; what may be missing makes it
+	 * undecidable as well. */
+	if (size > AM_MSG_HEADER_MAX)
+		am_authors_lost(msg->authors, "a From field longer than 1 MB "
+					      "was not read whole");
+	for (i = am_authors_count(msg->authors) - n;
+	     i < am_authors_count(msg->authors); i++)
+		if ((name = am_authors_get(msg->authors, i))->hidden == 0)
+			am_dmarc_prefetch(msg->dns, name->ascii);
 }
 
 /*
@@ -317,6 +338,9 @@ am_msg_header(struct am_msg *msg, const char *name, size_t sent_len,
 	 * a tab before the colon, which RFC 6376 3.4.2 deletes. */
 	if (msg->dkim != NULL)
 		am_dkim_header(msg->dkim, name, name_len, value, value_len);
+	am_fieldcount_add(msg->fields, name, name_len);
+	if (name_is(name, name_len, "From"))
+		from_field(msg, value, value_len, size);
 	if (size > AM_MSG_HEADER_MAX - msg->header_bytes) {
 		msg->verdict.headers_truncated = true;
 		return;
@@ -333,8 +357,6 @@ am_msg_header(struct am_msg *msg, const char *name, size_t sent_len,
 	msg->header_bytes += size;
 	*msg->tail = h;
 	msg->tail = &h->next;
-	if (name_is(name, name_len, "From"))
-		prefetch_author(msg, h->value, value_len);
 }
 
 void
@@ -397,7 +419,9 @@ am_msg_finish(struct am_msg *msg)
 	in.confirmed_name = v->iprev_done && v->iprev.result ==
 	    AM_RESULT_PASS ? v->iprev.name : NULL;
 	in.mail_from = msg->mail_from;
-	am_verdict_dmarc(ctx, msg->dns, msg->arena, msg->headers, &in,
+	in.list_header = am_fieldcount_list(msg->fields);
+	in.header_problem = am_fieldcount_problem(msg->fields, msg->arena);
+	am_verdict_dmarc(ctx, msg->dns, msg->arena, msg->authors, &in,
 	    tracer(msg), v);
 	v->forged = msg->forged.at;
 	v->nforged = msg->forged.n;
@@ -416,6 +440,12 @@ size_t
 am_msg_arena_used(const struct am_msg *msg)
 {
 	return am_arena_used(msg->arena);
+}
+
+unsigned
+am_msg_dns_queries(const struct am_msg *msg)
+{
+	return am_dns_session_queries(msg->dns);
 }
 
 const struct am_header *

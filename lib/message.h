@@ -11,9 +11,10 @@
  * What happens when:
  *   connect      the client's PTR lookup starts (iprev)
  *   MAIL FROM    SPF is evaluated (the MTA does not wait for this reply)
- *   headers      DKIM-Signature: its key lookup starts; From: the DMARC
- *                record lookup starts; Authentication-Results: noted
- *                for removal when it claims our authserv-id
+ *   headers      DKIM-Signature: its key lookup starts; From: its
+ *                Author Domains are collected and the DMARC record
+ *                lookups of new ones start; Authentication-Results:
+ *                noted for removal when it claims our authserv-id
  *   body         streamed to DKIM while a signature needs it
  *   end          DKIM, iprev, DMARC, local policy, the header we add
  *
@@ -33,7 +34,10 @@ struct am_conn;
 struct am_msg;
 
 /* Header bytes kept per message; headers past it are counted, not kept,
- * and the verdict says so. */
+ * and the verdict says so.  What evaluation needs of a header is taken
+ * as it arrives, kept or not: From (the Author Domains), DKIM-Signature
+ * and the fields it signs, Authentication-Results to remove, and the
+ * fields local policy counts. */
 #define AM_MSG_HEADER_MAX (1u << 20)
 
 struct am_header {
@@ -97,6 +101,9 @@ const struct am_verdict *am_msg_finish(struct am_msg *msg);
 
 /* Bytes the message's evaluation has taken from its arena (bench). */
 size_t am_msg_arena_used(const struct am_msg *msg);
+
+/* DNS queries the message's evaluation has sent (tests of its bounds). */
+unsigned am_msg_dns_queries(const struct am_msg *msg);
 
 /* The first header field called name (case-insensitive), or NULL.
  * Borrowed from msg. */

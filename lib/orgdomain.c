@@ -120,9 +120,11 @@ am_orgdomain_psd(const struct am_walk *walk)
 {
 	size_t i;
 
+	/* Rule 2 skips the record of the name the walk started at; with
+	 * hidden labels that name is not the start. */
 	for (i = 0; i < walk->nfound; i++)
-		if (is_psd(&walk->found[i]) &&
-		    strcmp(walk->found[i].domain, walk->start) != 0)
+		if (is_psd(&walk->found[i]) && (walk->hidden > 0 ||
+			strcmp(walk->found[i].domain, walk->start) != 0))
 			return &walk->found[i];
 	return NULL;
 }
@@ -143,10 +145,12 @@ am_orgdomain_select(const struct am_walk *walk)
 		size_t below = am_domain_labels(psd->domain,
 				   strlen(psd->domain)) + 1;
 
+		if (below > x && walk->hidden > 0)
+			return NULL;
 		return suffix(walk->start, x, below < x ? below : x);
 	}
 	/* Rule 3: the record with the fewest labels; none: the start. */
 	if (walk->nfound == 0)
-		return walk->start;
+		return walk->hidden > 0 ? NULL : walk->start;
 	return walk->found[walk->nfound - 1].domain;
 }

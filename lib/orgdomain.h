@@ -31,6 +31,10 @@ struct am_walk_found {
 
 struct am_walk {
 	const char *start;
+	/* Set by the caller after the walk: the name whose Organizational
+	 * Domain is wanted has this many labels left of start that are no
+	 * valid DNS labels (dmarc.h); 0 normally. */
+	unsigned hidden;
 	struct am_walk_found found[AM_WALK_MAX]; /* longest name first */
 	size_t nfound;
 	unsigned queries;
@@ -59,7 +63,8 @@ void am_orgdomain_walk(struct am_dns_session *dns, struct am_arena *arena,
 /*
  * The Organizational Domain of the walk's start (4.10.2 and the deviation
  * above); it points into the walk's start.  The walk must have included
- * its start and must not have failed.
+ * its start and must not have failed.  With hidden labels, NULL when the
+ * Organizational Domain would be a name that cannot exist.
  */
 const char *am_orgdomain_select(const struct am_walk *walk);
 

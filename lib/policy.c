@@ -9,6 +9,11 @@
 #include "domain.h"
 #include "policy.h"
 
+/* The fields RFC 5322 3.6 allows once; config.c's default for
+ * policy.single_headers names the same (unit_config checks it). */
+static char *const once_only[] = {"Date", "From", "Sender", "Reply-To",
+    "To", "Cc", "Bcc", "Message-ID", "In-Reply-To", "References", "Subject"};
+
 void
 am_policy_defaults(struct am_policy_options *opt)
 {
@@ -20,7 +25,11 @@ am_policy_defaults(struct am_policy_options *opt)
 	opt->max_authors = 5;
 	opt->multiple_from = AM_MULTI_FROM_EVALUATE;
 	opt->trust_authenticated = true;
-	opt->on_header_problem = AM_ACTION_ACCEPT;
+	opt->single_headers = once_only;
+	opt->nsingle_headers = sizeof(once_only) / sizeof(once_only[0]);
+	/* RFC 6376 8.15: a second From added to a signed message leaves the
+	 * signature valid while a reader may show the added field. */
+	opt->on_header_problem = AM_ACTION_QUARANTINE;
 }
 
 const char *
@@ -276,14 +285,36 @@ from_rules(const struct am_policy_options *opt, struct am_arena *arena,
 		    "from");
 }
 
+/* Every Author Domain is listed in allow_from_domains (or below a listed
+ * one).  RFC 9989 11.5: with several Author Domains the strictest outcome
+ * applies, so one listed domain cannot speak for the others; nor can any
+ * when some Author Domains were not evaluated at all. */
+static bool
+all_authors_allowed(const struct am_policy_options *opt,
+    const struct am_author *authors, size_t n, enum am_from_problem from)
+{
+	size_t i, j;
+
+	if (n == 0 || from == AM_FROM_TOO_MANY)
+		return false;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < opt->nallow_from_domains; j++)
+			if (!authors[i].dmarc.invalid_domain &&
+			    am_domain_is_within(authors[i].dmarc.author_domain,
+				opt->allow_from_domains[j]))
+				break;
+		if (j == opt->nallow_from_domains)
+			return false;
+	}
+	return true;
+}
+
 /* The exemption that applies, or NULL. */
 static const char *
 exemption(const struct am_policy_options *opt,
     const struct am_policy_input *in, const struct am_author *authors,
-    size_t n, const char **rule)
+    size_t n, enum am_from_problem from, const char **rule)
 {
-	size_t i, j;
-
 	if (in_networks(in->ip, opt->trusted_networks,
 		opt->ntrusted_networks)) {
 		*rule = "trusted-network";
@@ -297,13 +328,11 @@ exemption(const struct am_policy_options *opt,
 		*rule = "allow-network";
 		return "the client is in allow_networks";
 	}
-	for (i = 0; i < n; i++)
-		for (j = 0; j < opt->nallow_from_domains; j++)
-			if (am_domain_is_within(authors[i].dmarc.author_domain,
-				opt->allow_from_domains[j])) {
-				*rule = "allow-from-domain";
-				return "the From domain is in allow_from_domains";
-			}
+	if (all_authors_allowed(opt, authors, n, from)) {
+		*rule = "allow-from-domain";
+		return n == 1 ? "the From domain is in allow_from_domains" :
+				"every From domain is in allow_from_domains";
+	}
 	return NULL;
 }
 
@@ -311,13 +340,13 @@ exemption(const struct am_policy_options *opt,
 static void
 soften(const struct am_policy_options *opt, struct am_arena *arena,
     const struct am_policy_input *in, const struct am_author *authors,
-    size_t n, struct am_decision *out)
+    size_t n, enum am_from_problem from, struct am_decision *out)
 {
 	const char *why, *rule;
 
 	if (out->action == AM_ACTION_ACCEPT)
 		return;
-	if ((why = exemption(opt, in, authors, n, &rule)) != NULL) {
+	if ((why = exemption(opt, in, authors, n, from, &rule)) != NULL) {
 		out->reason = am_arena_printf(arena, "would %s (%s), but %s",
 		    am_action_name(out->action), out->reason, why);
 		out->rule = out->tag = rule;
@@ -364,7 +393,7 @@ am_policy_decide(const struct am_policy_options *opt, struct am_arena *arena,
 		    authors[i].dmarc.requested == AM_DMARC_POLICY_REJECT &&
 		    authors[i].note != NULL)
 			out->wanted = AM_ACTION_REJECT;
-	soften(opt, arena, in, authors, n, out);
+	soften(opt, arena, in, authors, n, from, out);
 	/* policy.dmarc records what was applied to each Author Domain. */
 	for (i = 0; i < n; i++)
 		authors[i].applied = out->action == AM_ACTION_ACCEPT ?

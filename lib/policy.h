@@ -100,9 +100,10 @@ struct am_policy_options {
 	size_t npins;
 	char *const *required_headers;	  /* must be present */
 	size_t nrequired_headers;
-	char *const *single_headers;	  /* at most once (RFC 5322 3.6) */
+	char *const *single_headers;	  /* at most once (RFC 5322 3.6);
+					     by default those of 3.6 */
 	size_t nsingle_headers;
-	enum am_action on_header_problem; /* ACCEPT: noted only */
+	enum am_action on_header_problem; /* QUARANTINE by default */
 	/* Exemptions: never rejected, quarantined or deferred. */
 	const struct am_cidr *trusted_networks;
 	size_t ntrusted_networks;

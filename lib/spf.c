@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "domain.h"
@@ -244,12 +245,40 @@ match_a(struct eval *ev, const struct frame *fr, const struct am_spf_term *t)
 	return ip_matches(a, &ev->client, prefix_for(ev, t)) ? MATCH : NOMATCH;
 }
 
+/* The MX record after prev (an index, or SIZE_MAX for the first) in
+ * preference order, ties in answer order; SIZE_MAX after the last.  A
+ * walk of the answer per step: only the first SPF_NAME_LIMIT + 1 steps
+ * are ever taken. */
+static size_t
+next_mx(const struct am_dns_answer *mx, size_t prev)
+{
+	size_t i, best = SIZE_MAX;
+
+	for (i = 0; i < mx->count; i++) {
+		if (prev != SIZE_MAX &&
+		    (mx->rr[i].pref < mx->rr[prev].pref ||
+			(mx->rr[i].pref == mx->rr[prev].pref && i <= prev)))
+			continue;
+		if (best == SIZE_MAX || mx->rr[i].pref < mx->rr[best].pref)
+			best = i;
+	}
+	return best;
+}
+
+/*
+ * RFC 7208 5.4 and 4.6.4: the address of each MX name, in preference
+ * order (DNS gives no order; this one makes the result repeatable), at
+ * most SPF_NAME_LIMIT address lookups: when an eleventh would be needed,
+ * the limit is exceeded and the result is permerror.  A match among the
+ * first ten ends the mechanism before that, as the limit counts the
+ * lookups made.
+ */
 static enum match
 match_mx(struct eval *ev, const struct frame *fr, const struct am_spf_term *t)
 {
 	const char *name = target_name(ev, fr, t->spec);
 	const struct am_dns_answer *mx, *a;
-	size_t i;
+	size_t i = SIZE_MAX, looked = 0;
 
 	if (name == NULL)
 		return STOP;
@@ -258,13 +287,13 @@ match_mx(struct eval *ev, const struct frame *fr, const struct am_spf_term *t)
 		return no_answer(ev, AM_DNS_MX, name, mx);
 	if (!count_void(ev, mx))
 		return STOP;
-	if (mx->count > SPF_NAME_LIMIT)
-		return stop(ev, AM_RESULT_PERMERROR,
-		    "%s has %zu MX records, more than %d", name, mx->count,
-		    SPF_NAME_LIMIT);
-	for (i = 0; i < mx->count; i++) {
+	while ((i = next_mx(mx, i)) != SIZE_MAX) {
 		if (strcmp(mx->rr[i].text, ".") == 0)
 			continue; /* null MX, RFC 7505 */
+		if (looked++ == SPF_NAME_LIMIT)
+			return stop(ev, AM_RESULT_PERMERROR,
+			    "%s has %zu MX records, and the client is not at "
+			    "the first %d", name, mx->count, SPF_NAME_LIMIT);
 		a = lookup(ev, fr->depth, mx->rr[i].text, address_type(ev));
 		if (a->status == AM_DNS_TEMPFAIL)
 			return no_answer(ev, address_type(ev), mx->rr[i].text,

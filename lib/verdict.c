@@ -8,146 +8,41 @@
 #include <string.h>
 #include <strings.h>
 
-#include "address.h"
 #include "authres.h"
 #include "buf.h"
 #include "domain.h"
 #include "verdict.h"
 
-/* Addresses read from one From field; more is abuse (RFC 9989 11.5). */
-#define FROM_ADDRESSES_MAX 32
-
-struct authors {
-	const char *domain[FROM_ADDRESSES_MAX];
-	size_t n;
-	bool more; /* distinct domains past the array */
-};
-
+/* What was wrong with the From fields (RFC 9989 5.3.1, 11.5). */
 static void
-add_domain(struct authors *a, const char *d)
+from_problem(struct am_arena *arena, const struct am_authors *authors,
+    struct am_verdict *v)
 {
-	size_t i;
+	const struct am_authors_facts *f = am_authors_facts(authors);
+	size_t n = am_authors_count(authors);
 
-	if (d == NULL)
-		return;
-	for (i = 0; i < a->n; i++)
-		if (am_domain_equal(a->domain[i], d))
-			return;
-	if (a->n == FROM_ADDRESSES_MAX)
-		a->more = true;
-	else
-		a->domain[a->n++] = d;
-}
-
-/* The domains of one From field; false when it had to be read
- * leniently. */
-static bool
-from_domains(struct am_arena *arena, const struct am_header *h,
-    struct authors *a, const char **why)
-{
-	struct am_address_list list;
-	const char *found[FROM_ADDRESSES_MAX];
-	size_t i, n;
-
-	if (am_address_parse_list(arena, h->value, h->value_len,
-		FROM_ADDRESSES_MAX, &list, why)) {
-		for (i = 0; i < list.count; i++)
-			add_domain(a, list.addrs[i].ascii_domain);
-		if (list.truncated)
-			a->more = true;
-		return true;
-	}
-	/* Read the way a lenient mail reader would still display it, so
-	 * that breaking the syntax cannot hide a spoofed domain. */
-	n = am_address_find_domains(arena, h->value, h->value_len, found,
-	    FROM_ADDRESSES_MAX);
-	for (i = 0; i < n; i++)
-		add_domain(a, found[i]);
-	return false;
-}
-
-static void
-collect_authors(struct am_arena *arena, const struct am_header *headers,
-    struct authors *a, struct am_verdict *v)
-{
-	const struct am_header *h;
-	const char *why = NULL;
-	unsigned fields = 0;
-	bool malformed = false;
-
-	memset(a, 0, sizeof(*a));
-	for (h = headers; h != NULL; h = h->next) {
-		if (strcasecmp(h->name, "From") != 0)
-			continue;
-		fields++;
-		if (!from_domains(arena, h, a, &why))
-			malformed = true;
-	}
 	v->from = AM_FROM_OK;
-	if (fields == 0)
-		v->from_why = "no From header field";
-	else if (a->n == 0)
-		v->from_why = malformed ? am_arena_printf(arena, "From is "
-		    "malformed (%s) and names no domain", why) :
-		    "From names no domain";
-	else if (malformed)
-		v->from_why = am_arena_printf(arena, "From is malformed (%s); "
-		    "its domains were read leniently", why);
-	else if (fields > 1)
-		v->from_why = am_arena_printf(arena, "%u From header fields",
-		    fields);
-	if (a->n == 0)
+	if (f->fields == 0) {
 		v->from = AM_FROM_MISSING;
-	else if (malformed)
+		v->from_why = "no From header field";
+	} else if (f->more) {
+		/* Undecidable, never "no From": some domains went unseen. */
+		v->from = AM_FROM_TOO_MANY;
+		v->from_why = am_arena_printf(arena, "%s; %s", f->more_why,
+		    n == 0 ? "none was evaluated" :
+		    am_arena_printf(arena, "the first %zu were evaluated", n));
+	} else if (n == 0) {
+		v->from = AM_FROM_MISSING;
+		v->from_why = f->malformed ? am_arena_printf(arena, "From is "
+		    "malformed (%s) and names no domain", f->why) :
+		    "From names no domain";
+	} else if (f->malformed) {
 		v->from = AM_FROM_MALFORMED;
-}
-
-/* RFC 2369 and RFC 2919 headers: the message came through a list. */
-static const char *
-list_header(const struct am_header *headers)
-{
-	static const char *const names[] = {"List-Id", "List-Post",
-	    "List-Unsubscribe"};
-	const struct am_header *h;
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
-		for (h = headers; h != NULL; h = h->next)
-			if (strcasecmp(h->name, names[i]) == 0)
-				return names[i];
-	return NULL;
-}
-
-static unsigned
-count_header(const struct am_header *headers, const char *name)
-{
-	const struct am_header *h;
-	unsigned n = 0;
-
-	for (h = headers; h != NULL; h = h->next)
-		if (strcasecmp(h->name, name) == 0)
-			n++;
-	return n;
-}
-
-/* The header rules: a required field missing, a once-only field
- * repeated.  NULL when the message keeps them. */
-static const char *
-header_problem(const struct am_policy_options *opt, struct am_arena *arena,
-    const struct am_header *headers)
-{
-	unsigned n;
-	size_t i;
-
-	for (i = 0; i < opt->nrequired_headers; i++)
-		if (count_header(headers, opt->required_headers[i]) == 0)
-			return am_arena_printf(arena, "no %s header field",
-			    opt->required_headers[i]);
-	for (i = 0; i < opt->nsingle_headers; i++)
-		if ((n = count_header(headers, opt->single_headers[i])) > 1)
-			return am_arena_printf(arena, "%u %s header fields "
-			    "(RFC 5322 allows one)", n, opt->single_headers[i]);
-	return NULL;
+		v->from_why = am_arena_printf(arena, "From is malformed (%s); "
+		    "its domains were read leniently", f->why);
+	} else if (f->fields > 1)
+		v->from_why = am_arena_printf(arena, "%u From header fields",
+		    f->fields);
 }
 
 /* "reject-avoided; dmarc=fail; reason=list" */
@@ -168,44 +63,43 @@ label(struct am_arena *arena, const struct am_verdict *v)
 
 void
 am_verdict_dmarc(const struct am_ctx *ctx, struct am_dns_session *dns,
-    struct am_arena *arena, const struct am_header *headers,
+    struct am_arena *arena, const struct am_authors *authors,
     struct am_policy_input *pin, struct am_trace *trace,
     struct am_verdict *v)
 {
 	struct am_policy_options defaults;
 	const struct am_policy_options *opt = ctx->policy;
+	const struct am_idna_name *name;
 	struct am_dmarc_input in;
-	struct authors a;
-	size_t i, n;
+	size_t i, n = am_authors_count(authors);
 
 	if (opt == NULL) {
 		am_policy_defaults(&defaults);
 		opt = &defaults;
 	}
-	collect_authors(arena, headers, &a, v);
-	n = a.n;
-	if (n > opt->max_authors || a.more) {
-		v->from = AM_FROM_TOO_MANY;
-		v->from_why = am_arena_printf(arena, "more than %u Author "
-		    "Domains in From; the first %u were evaluated",
-		    opt->max_authors, opt->max_authors);
-		if (n > opt->max_authors)
-			n = opt->max_authors;
-	}
+	from_problem(arena, authors, v);
 	if (n > 0 && (v->authors = am_arena_zalloc(arena,
-			  n * sizeof(*v->authors))) == NULL)
+			  n * sizeof(*v->authors))) == NULL) {
 		n = 0;
+		v->from = AM_FROM_TOO_MANY;
+		v->from_why = "out of memory";
+	}
 	for (i = 0; i < n; i++) {
-		in.author_domain = a.domain[i];
+		name = am_authors_get(authors, i);
+		memset(&in, 0, sizeof(in));
+		in.author_domain = name->ascii;
+		if (name->hidden > 0) {
+			in.shown = name->shown;
+			in.hidden = name->hidden;
+			in.invalid_why = name->why;
+		}
 		in.spf = v->spf_done ? &v->spf : NULL;
 		in.dkim = v->dkim_done ? &v->dkim : NULL;
 		am_dmarc_check(ctx, dns, arena, &in, trace,
 		    &v->authors[i].dmarc);
 	}
 	v->nauthors = n;
-	pin->list_header = list_header(headers);
-	pin->header_problem = v->header_problem =
-	    header_problem(opt, arena, headers);
+	v->header_problem = pin->header_problem;
 	am_policy_decide(opt, arena, pin, v->authors, n, v->from,
 	    &v->decision);
 	v->label = label(arena, v);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "authors.h"
 #include "dkim.h"
 #include "iprev.h"
 #include "message.h"
@@ -55,16 +56,16 @@ struct am_verdict {
 };
 
 /*
- * Finds the Author Domains in the From fields among headers (RFC 9989
- * 5.3.1, 11.5: every domain of every From field, deduplicated, bounded;
- * a malformed field is read leniently), evaluates DMARC for each with the
- * verdict's SPF and DKIM results, and decides by local policy (in holds
- * what policy needs of the client; the header-derived fields are filled
- * here).  Fills v->authors, v->nauthors, v->from, v->from_why,
+ * Evaluates DMARC for each Author Domain the message's From fields named
+ * (authors.h: every domain of every From field, deduplicated, bounded; a
+ * malformed field read leniently; a domain that is no DNS name as its
+ * valid suffix) with the verdict's SPF and DKIM results, and decides by
+ * local policy (in holds what policy needs of the client and of the
+ * header fields).  Fills v->authors, v->nauthors, v->from, v->from_why,
  * v->header_problem, v->decision and v->label.
  */
 void am_verdict_dmarc(const struct am_ctx *ctx, struct am_dns_session *dns,
-    struct am_arena *arena, const struct am_header *headers,
+    struct am_arena *arena, const struct am_authors *authors,
     struct am_policy_input *in, struct am_trace *trace,
     struct am_verdict *v);
 

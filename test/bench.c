@@ -8,6 +8,15 @@
  *   full      the whole path of the daemon minus the milter protocol:
  *             .eml split, SPF, DKIM, iprev, DMARC, policy, the header
  *   memory    arena bytes per message, and the process's peak RSS
+ *   floods    hostile header blocks, CPU time per message: 26,000 From
+ *             fields of distinct domains (RFC 9989 11.5 says a receiver
+ *             may evaluate every Author Domain; the work must stay
+ *             bounded), 26,000 spellings of one IDN domain (each a
+ *             libidn2 conversion unless bounded), 26,000 DKIM-Signature
+ *             fields, a signature whose h= names From 20,000 times over
+ *             26,000 From fields, and the largest one still verified
+ *             (256 names over 1,990 fields: libopendkim matches each
+ *             name against each field)
  *   reports   what recording for DMARC reports adds to a message: its
  *             report row built from the verdict (on the milter thread),
  *             then written to SQLite in batches (on the writer thread),
@@ -36,9 +45,14 @@
 #include "verdict.h"
 #include "zone.h"
 
-#define ROUNDS 3000
-#define WRITES 30000 /* rows written to SQLite */
-#define BATCH  250
+#define ROUNDS	     3000
+#define WRITES	     30000 /* report rows written to SQLite */
+#define BATCH	     250
+#define FLOOD_FIELDS 26000
+#define FLOOD_ROUNDS 3
+/* 64 soft hyphens (U+00AD), which IDNA mapping removes */
+#define SHY8  "\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad\xc2\xad"
+#define SHY64 SHY8 SHY8 SHY8 SHY8 SHY8 SHY8 SHY8 SHY8
 
 static double
 now(void)
@@ -46,6 +60,15 @@ now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -231,6 +254,109 @@ reports(const struct am_ctx *ctx, const char *message, size_t len,
 	       "(writer thread)\n", BATCH, t_write * 1e6);
 	printf("  recording / whole core                  %8.3f\n",
 	    (t_build + t_write) / t_full);
+/* The header blocks of the floods; the body is one line. */
+static char *
+flood(const char *kind)
+{
+	int i, fields = strcmp(kind, "h256") == 0 ? 1990 : FLOOD_FIELDS;
+	int hnames = strcmp(kind, "h256") == 0 ? 256 : 20000;
+	struct am_buf m;
+	char *s;
+
+	am_buf_init(&m, 0);
+	if (kind[0] == 'h') {
+		am_buf_adds(&m, "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; "
+				"s=sel; bh=AAAA; b=AAAA; h=");
+		for (i = 0; i < hnames; i++)
+			am_buf_adds(&m, i == 0 ? "from" : ":from");
+		am_buf_adds(&m, "\r\n");
+	}
+	for (i = 0; i < fields; i++) {
+		if (strcmp(kind, "dkim") == 0)
+			am_buf_printf(&m, "DKIM-Signature: v=1; a=rsa-sha256; "
+			    "d=d%d.example; s=s; h=from; bh=AAAA; b=AAAA\r\n",
+			    i);
+		else if (kind[0] == 'h')
+			am_buf_adds(&m, "From: <news@example.com>\r\n");
+		else if (strcmp(kind, "idn") == 0) /* b, a-umlaut, soft hyphens */
+			am_buf_printf(&m, "From: <a@b%.*s\xc3\xa4%.*snk.example>\r\n",
+			    2 * (i % 64), SHY64, 2 * (i / 64 % 64), SHY64);
+		else
+			am_buf_printf(&m, "From: <a@d%d.example>\r\n", i);
+	}
+	if (strcmp(kind, "dkim") == 0)
+		am_buf_adds(&m, "From: <news@example.com>\r\n");
+	am_buf_adds(&m, "Subject: flood\r\n\r\nbody\r\n");
+	s = strdup(am_buf_str(&m));
+	am_buf_release(&m);
+	return s;
+}
+
+/* CPU seconds one flood message costs the whole core, and its verdict. */
+static double
+flood_cost(const struct am_ctx *ctx, const char *message, const char **rule)
+{
+	struct am_ip ip;
+	struct am_conn *conn;
+	struct am_msg *msg;
+	struct am_eml *eml;
+	const struct am_verdict *v;
+	double t0 = cpu_now(), t;
+	static char last[64];
+
+	am_ip_parse("192.0.2.7", 9, &ip);
+	conn = am_conn_new(ctx, &ip, NULL);
+	am_conn_helo(conn, "mail.example.com");
+	msg = am_msg_new(conn, false);
+	am_msg_mail_from(msg, "<news@example.com>");
+	eml = am_eml_new(msg);
+	am_eml_feed(eml, message, strlen(message));
+	am_eml_end(eml);
+	am_eml_free(eml);
+	v = am_msg_finish(msg);
+	snprintf(last, sizeof(last), "%s (%s)",
+	    am_action_name(v->decision.action), v->decision.rule);
+	*rule = last;
+	am_msg_free(msg);
+	am_conn_free(conn);
+	t = cpu_now() - t0;
+	return t;
+}
+
+static void
+floods(const struct am_ctx *ctx)
+{
+	static const struct {
+		const char *kind, *what;
+	} f[] = {
+		{"from", "26,000 From fields, distinct domains"},
+		{"idn", "26,000 spellings of one IDN From domain"},
+		{"dkim", "26,000 DKIM-Signature fields"},
+		{"hlist", "h= naming From 20,000 times, 26,000 From"},
+		{"h256", "h= naming From 256 times, 1,990 From"},
+	};
+	const char *rule;
+	double best, t;
+	char *m;
+	size_t i;
+	int r;
+
+	printf("header floods, CPU time per message (best of %d):\n",
+	    FLOOD_ROUNDS);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		m = flood(f[i].kind);
+		best = 0;
+		for (r = 0; r < FLOOD_ROUNDS; r++) {
+			t = flood_cost(ctx, m, &rule);
+			if (r == 0 || t < best)
+				best = t;
+			if (t > 5.0)
+				break; /* one slow round says enough */
+		}
+		printf("  %-42s %8.1f ms  -> %s\n", f[i].what, best * 1e3,
+		    rule);
+		free(m);
+	}
 }
 
 int
@@ -296,6 +422,7 @@ main(void)
 	printf("  peak resident set (whole run)           %8ld KB\n",
 	    ru.ru_maxrss);
 	reports(&ctx, message, len, t_full);
+	floods(&ctx);
 	am_dkim_lib_free(lib);
 	am_dns_free(dns);
 	dkimsign_key_free(key);

@@ -118,6 +118,109 @@ run --config "$tmp/bad.conf" --zone "$zone"
 tap_is "an invalid --config exits 65" "$rc" 65
 tap_like "... naming file and line" "$out" 'bad\.conf:1: dmarc\.mode: "sometimes"'
 
+# allow_from_domains exempts only when every Author Domain is listed
+# (RFC 9989 11.5): a listed partner next to a spoofed domain exempts nothing.
+printf 'policy { allow_from_domains = {"partner.example"} }\n' >"$tmp/allow.conf"
+printf 'From: a@partner.example, CEO <ceo@example.com>\nSubject: pay\n\nnow\n' \
+	>"$tmp/allowmix.eml"
+run --config "$tmp/allow.conf" --zone "$zone" --client-ip 198.51.100.7 \
+	--mail-from x@evil.example "$tmp/allowmix.eml"
+tap_like "allow_from_domains: a listed author beside a spoofed one is rejected" \
+	"$out" '^action: reject \(dmarc-reject\): DMARC fail for example\.com'
+printf 'policy { allow_from_domains = {"partner.example", "example.com"} }\n' \
+	>"$tmp/allow2.conf"
+run --config "$tmp/allow2.conf" --zone "$zone" --client-ip 198.51.100.7 \
+	--mail-from x@evil.example "$tmp/allowmix.eml"
+tap_like "... while every author listed is exempt" "$out" \
+	'^action: accept \(allow-from-domain\): would reject .*every From domain'
+
+# RFC 6376 8.15: a signed message replayed with a second, unsigned From
+# added above the signed one still verifies and passes DMARC, but a reader
+# may show the added field: header_action defaults to quarantine.
+sign="${top_builddir:-.}/test/e2e_sign"
+if "$sign" key 2048 sel._domainkey.example.com "$tmp/k" 2>"$tmp/sign.err"; then
+	cat "$zone" "$tmp/k.zone" >"$tmp/signed.zone"
+	printf 'From: News <news@example.com>\nTo: r@example.net\nSubject: news\nDate: Mon, 23 Nov 2026 10:00:00 +0000\n\nHello.\n' |
+		"$sign" sign "$tmp/k.pem" example.com sel >"$tmp/signed.eml"
+	{ printf 'From: IT Security <security@example.com>\n'; cat "$tmp/signed.eml"; } \
+		>"$tmp/replay.eml"
+	run --zone "$tmp/signed.zone" --client-ip 198.51.100.7 \
+		--mail-from x@esp.example "$tmp/replay.eml"
+	tap_like "replay with an added From: DKIM still passes" "$out" \
+		'dkim=pass .*header\.d=example\.com'
+	tap_like "... and is quarantined by default (header_action)" "$out" \
+		'^action: quarantine \(header-rule\): 2 From header fields'
+	# RFC 6376 3.6.1 names a bare PKCS#1 RSAPublicKey for p=; most
+	# publish a SubjectPublicKeyInfo.  Both verify.
+	cat "$zone" "$tmp/k.pkcs1.zone" >"$tmp/pkcs1.zone"
+	run --zone "$tmp/pkcs1.zone" --client-ip 198.51.100.7 \
+		--mail-from x@esp.example "$tmp/signed.eml"
+	tap_like "a bare PKCS#1 RSAPublicKey in p= verifies" "$out" \
+		'dkim=pass \(2048-bit key\) header\.d=example\.com'
+	tap_like "... and DMARC passes by it" "$out" '^action: accept \(dmarc-pass\)'
+else
+	tap_skip "replay with an added From" "e2e_sign failed: $(cat "$tmp/sign.err")"
+	tap_skip "a bare PKCS#1 RSAPublicKey in p= verifies" "e2e_sign failed"
+fi
+
+# Temperror the attacker controls (RFC 9989 4.10.2): with bank.co.example
+# its own Organizational Domain (co.example says psd=y), the attacker's SPF
+# pass for evil.co.example cannot align, whatever his SERVFAIL says.
+attack="$data/attack.zone"
+printf 'From: CEO <ceo@bank.co.example>\nSubject: wire\n\npay\n' >"$tmp/psd.eml"
+run --zone "$attack" --client-ip 198.51.100.7 --mail-from x@evil.co.example \
+	"$tmp/psd.eml"
+tap_like "SERVFAIL in the attacker's _dmarc tree does not make temperror" \
+	"$out" '^action: reject \(dmarc-reject\): DMARC fail for bank\.co\.example'
+tap_like "... and the reason names the Organizational Domain" "$out" \
+	'SPF pass for evil\.co\.example is not aligned with header\.from bank\.co\.example'
+tap_is "... exit status 1 (fail), not 2 (temperror)" "$rc" 1
+
+# IDN look-alikes (IDNA2008 with UTS #46 mapping): what a reader sees as
+# bank.example or bänk.example gets that domain's p=reject; a domain that
+# cannot be converted is a failure under the strictest policy.
+lookalike() { # NAME FROM-DOMAIN ACTION-PATTERN
+	printf 'From: CEO <ceo@%s>\nSubject: wire\n\npay\n' "$2" >"$tmp/idn.eml"
+	run --zone "$attack" --client-ip 198.51.100.7 \
+		--mail-from x@evil.co.example "$tmp/idn.eml"
+	tap_like "$1" "$out" "$3"
+}
+lookalike "IDN: ban<U+00AD>k.example is bank.example, rejected" \
+	"$(printf 'ban\302\255k.example')" \
+	'^action: reject \(dmarc-reject\): DMARC fail for bank\.example '
+lookalike "IDN: NFD ba<U+0308>nk.example is xn--bnk-qla.example, rejected" \
+	"$(printf 'ba\314\210nk.example')" \
+	'^action: reject \(dmarc-reject\): DMARC fail for xn--bnk-qla\.example '
+lookalike "IDN: BÄNK.example is xn--bnk-qla.example, rejected" \
+	"$(printf 'B\303\204NK.example')" \
+	'^action: reject \(dmarc-reject\): DMARC fail for xn--bnk-qla\.example '
+lookalike "IDN: a DISALLOWED code point is a failure under p=reject" \
+	"$(printf 'ba\342\230\240nk.example')" \
+	'^action: reject \(dmarc-reject\): DMARC fail for ba<U\+2620>nk\.example under p=reject \(assumed'
+
+# Syntax that hides the domain: never "no Author Domain" and accept.
+lookalike "a label of 64 octets is evaluated below its valid parent" \
+	"0123456789012345678901234567890123456789012345678901234567890123.bank.co.example" \
+	'^action: reject \(dmarc-reject\)'
+tap_like "... and the reason says so" "$out" \
+	'evaluated as a name that cannot exist below bank\.co\.example'
+lookalike "punctuation in the top label is a failure under p=reject" \
+	'bank.example}' '^action: reject \(dmarc-reject\): DMARC fail for bank\.example\} '
+tap_like "... and the reason says which" "$out" \
+	'no valid DNS name \(character not allowed in a domain name\) and has no valid parent'
+
+# A From past the stored-header limit (1 MB) is still evaluated.
+{
+	i=0
+	pad=$(printf '%0990d' 0)
+	while [ $i -lt 1100 ]; do echo "X-Pad: $pad"; i=$((i + 1)); done
+	printf 'From: CEO <ceo@bank.co.example>\nSubject: wire\n\npay\n'
+} >"$tmp/late.eml"
+run --zone "$attack" --client-ip 198.51.100.7 --mail-from x@evil.co.example \
+	"$tmp/late.eml"
+tap_like "a From after 1 MB of other fields is evaluated, not 'no From'" "$out" \
+	'^action: reject \(dmarc-reject\): DMARC fail for bank\.co\.example'
+
 # Bad input: a clear message and a defined exit code.
 run --client-ip 192.0.2.300
 tap_is "invalid client IP exits 64" "$rc" 64

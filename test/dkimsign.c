@@ -127,11 +127,21 @@ dkimsign_key_rsa(unsigned bits)
 		ssl_failed("RSA key generation");
 		return NULL;
 	}
-	/* RFC 6376 3.6.1: p= is the SubjectPublicKeyInfo, base64. */
+	/* RFC 6376 3.6.1: p= is the SubjectPublicKeyInfo, base64, as
+	 * published in practice; the RFC's words name the bare PKCS#1
+	 * RSAPublicKey, which i2d_PublicKey() writes for an RSA key. */
 	if ((len = i2d_PUBKEY(pk, &der)) <= 0)
 		ssl_failed("i2d_PUBKEY");
 	else
 		key = key_from(pk, "rsa", der, (size_t)len, bits);
+	OPENSSL_free(der);
+	der = NULL;
+	if (key != NULL && ((len = i2d_PublicKey(pk, &der)) <= 0 ||
+	    (key->pkcs1_record = record("rsa", der, (size_t)len)) == NULL)) {
+		ssl_failed("i2d_PublicKey");
+		dkimsign_key_free(key);
+		key = NULL;
+	}
 	OPENSSL_free(der);
 	EVP_PKEY_free(pk);
 	return key;
@@ -164,6 +174,7 @@ dkimsign_key_free(struct dkimsign_key *key)
 		return;
 	free(key->private_pem);
 	free(key->record);
+	free(key->pkcs1_record);
 	free(key);
 }
 

@@ -20,6 +20,9 @@
 struct dkimsign_key {
 	char *private_pem; /* PKCS#8 PEM, as dkim_sign() takes it */
 	char *record;	   /* the TXT record: "v=DKIM1; k=...; p=..." */
+	char *pkcs1_record; /* RSA: the same key as a bare PKCS#1
+			       RSAPublicKey in p= (RFC 6376 3.6.1's wording);
+			       NULL for ed25519 */
 	unsigned bits;	   /* RSA modulus bits; 0 for ed25519 */
 };
 

@@ -5,7 +5,8 @@
  *
  *   e2e_sign key BITS OWNER PREFIX
  *	writes PREFIX.pem (a fresh RSA private key) and PREFIX.zone, the key
- *	record as a zone file line for OWNER (split into character-strings)
+ *	record as a zone file line for OWNER (split into character-strings),
+ *	and PREFIX.pkcs1.zone, the same key as a bare PKCS#1 RSAPublicKey
  *   e2e_sign sign PREFIX.pem DOMAIN SELECTOR [FILE]
  *	prints FILE (default: standard input) with a DKIM-Signature field
  *	(rsa-sha256, relaxed/relaxed, every field signed) on top, every line
@@ -96,7 +97,7 @@ static int
 make_key(int argc, char **argv)
 {
 	struct dkimsign_key *key;
-	struct am_buf zone;
+	struct am_buf zone, pkcs1;
 	bool ok;
 
 	if (argc != 5)
@@ -105,11 +106,15 @@ make_key(int argc, char **argv)
 	    NULL)
 		return 1;
 	am_buf_init(&zone, 0);
+	am_buf_init(&pkcs1, 0);
 	dkimsign_zone_txt(&zone, argv[3], key->record);
-	ok = !am_buf_failed(&zone) &&
+	dkimsign_zone_txt(&pkcs1, argv[3], key->pkcs1_record);
+	ok = !am_buf_failed(&zone) && !am_buf_failed(&pkcs1) &&
 	    write_file(argv[4], ".pem", key->private_pem) &&
-	    write_file(argv[4], ".zone", am_buf_str(&zone));
+	    write_file(argv[4], ".zone", am_buf_str(&zone)) &&
+	    write_file(argv[4], ".pkcs1.zone", am_buf_str(&pkcs1));
 	am_buf_release(&zone);
+	am_buf_release(&pkcs1);
 	dkimsign_key_free(key);
 	return ok ? 0 : 1;
 }

@@ -39,6 +39,8 @@ static void
 config_defaults_are_documented_values(void **state)
 {
 	struct am_config *cfg = am_config_defaults();
+	struct am_policy_options lib_defaults;
+	size_t i;
 
 	(void)state;
 	assert_non_null(cfg);
@@ -51,7 +53,16 @@ config_defaults_are_documented_values(void **state)
 	assert_int_equal(cfg->policy.mode, AM_MODE_REJECT);
 	assert_int_equal(cfg->single_headers.n, 11);
 	assert_int_equal(cfg->policy.nsingle_headers, 11);
-	assert_int_equal(cfg->policy.on_header_problem, AM_ACTION_ACCEPT);
+	/* RFC 6376 8.15: a From added to a signed message */
+	assert_int_equal(cfg->policy.on_header_problem, AM_ACTION_QUARANTINE);
+	/* lib/'s own defaults (am_ctx_init) agree with the configuration's */
+	am_policy_defaults(&lib_defaults);
+	assert_int_equal(lib_defaults.nsingle_headers, cfg->single_headers.n);
+	for (i = 0; i < lib_defaults.nsingle_headers; i++)
+		assert_string_equal(lib_defaults.single_headers[i],
+		    cfg->policy.single_headers[i]);
+	assert_int_equal(lib_defaults.on_header_problem,
+	    cfg->policy.on_header_problem);
 	assert_string_equal(cfg->verdict_header, "");
 	assert_int_equal(cfg->policy.on_temperror, AM_ACTION_ACCEPT);
 	assert_int_equal(cfg->quarantine, AM_QUARANTINE_HOLD);

@@ -12,6 +12,8 @@
 
 #include "buf.h"
 #include "dkim.h"
+#include "dkim_internal.h"
+#include "dkim_state.h"
 #include "dkimsign.h"
 #include "testlib.h"
 
@@ -70,6 +72,8 @@ setup(void **state)
 	dkimsign_zone_txt(&z, "ed._domainkey.example.com", K.ed25519->record);
 	dkimsign_zone_txt(&z, "twice._domainkey.example.com", K.rsa2048->record);
 	zone_test_key(&z);
+	dkimsign_zone_txt(&z, "pkcs1._domainkey.example.com",
+	    K.rsa2048->pkcs1_record);
 	am_buf_adds(&z,
 	    "twice._domainkey.example.com TXT \"v=DKIM1; p=\"\n"
 	    "revoked._domainkey.example.com TXT \"v=DKIM1; k=rsa; p=\"\n"
@@ -285,6 +289,12 @@ static const struct one_case one_cases[] = {
 	{"test key (t=y) is reported", &K.rsa2048, "testing", RSA256, RELAXED,
 	    0, NOTHING, AM_RESULT_PASS, AM_DKIM_VERIFIED, "verified", 2048,
 	    true, true},
+	{"bare PKCS#1 RSAPublicKey in p= verifies like SubjectPublicKeyInfo",
+	    &K.rsa2048, "pkcs1", RSA256, RELAXED, 0, NOTHING, AM_RESULT_PASS,
+	    AM_DKIM_VERIFIED, "verified (2048-bit RSA key)", 2048, false, true},
+	{"bare PKCS#1 key: a changed body still fails", &K.rsa2048, "pkcs1",
+	    RSA256, SIMPLE, 0, BODY, AM_RESULT_FAIL, AM_DKIM_BODY_CHANGED,
+	    "body hash did not verify", 2048, false, true},
 };
 
 static const char *const alg_names[] = {
@@ -324,6 +334,41 @@ one_named_case(void **state)
 	if (sent != msg)
 		free(sent);
 	free(msg);
+}
+
+/* The PKCS#1 form becomes exactly the SubjectPublicKeyInfo record of the
+ * same key; everything else is handed on untouched. */
+static void
+pkcs1_keys_become_spki_others_stay(void **state)
+{
+	struct am_arena *arena = am_arena_new();
+	const char *pk = K.rsa2048->pkcs1_record, *out;
+	const char *same[] = {K.rsa2048->record, K.ed25519->record, "v=DKIM1; p=",
+	    "v=DKIM1; k=rsa; p=bm90IGEga2V5IGF0IGFsbA==", "no tags at all",
+	    "k=rsa; p=x; p=y", ""};
+	char *ed, *twice;
+	size_t len, k;
+	bool conv;
+
+	(void)state;
+	out = am_dkim_key_normalize(arena, pk, strlen(pk), &len, &conv);
+	assert_true(conv);
+	assert_int_equal(len, strlen(K.rsa2048->record));
+	assert_string_equal(out, K.rsa2048->record);
+	/* a key type other than RSA is not converted, nor a repeated p= */
+	ed = am_arena_printf(arena, "v=DKIM1; k=ed25519; %s", strstr(pk, "p="));
+	twice = am_arena_printf(arena, "%s; %s", pk, strstr(pk, "p="));
+	for (k = 0; k < sizeof(same) / sizeof(same[0]); k++) {
+		out = am_dkim_key_normalize(arena, same[k], strlen(same[k]),
+		    &len, &conv);
+		assert_false(conv);
+		assert_ptr_equal(out, same[k]);
+	}
+	assert_ptr_equal(am_dkim_key_normalize(arena, ed, strlen(ed), &len,
+			     &conv), ed);
+	assert_ptr_equal(am_dkim_key_normalize(arena, twice, strlen(twice),
+			     &len, &conv), twice);
+	am_arena_free(arena);
 }
 
 static void
@@ -705,6 +750,69 @@ malformed_fields_are_neutral(void **state)
 	done(&r);
 }
 
+/* Only a DKIM-Signature our parser accepted is handed to libopendkim:
+ * its own list holds the good signature alone. */
+static void
+only_accepted_signatures_reach_libopendkim(void **state)
+{
+	static const char *const bad[] = {" v=1; a=rsa-sha256; d=example.com",
+	    ";;;=;", " \x01\xff binary"};
+	struct test_env env;
+	struct am_dkim *d;
+	DKIM_SIGINFO **list;
+	char *sig = dkimsign_sign(K.rsa2048, &rsa_opts, message);
+	const char *colon = strchr(sig, ':');
+	int nsigs = 0;
+	size_t k;
+
+	(void)state;
+	test_env_init(&env, K.zone);
+	env.now = T0;
+	d = am_dkim_new(K.lib, &env.ctx, env.session, env.arena, NULL);
+	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		am_dkim_header(d, "DKIM-Signature", 14, bad[k], strlen(bad[k]));
+	am_dkim_header(d, "DKIM-Signature", 14, colon + 1, strlen(colon + 1));
+	am_dkim_header(d, "From", 4, " alice@example.com", 18);
+	am_dkim_end_headers(d);
+	assert_int_equal(dkim_getsiglist(d->d, &list, &nsigs), DKIM_STAT_OK);
+	assert_int_equal(nsigs, 1);
+	am_dkim_free(d);
+	free(sig);
+	test_env_free(&env);
+}
+
+/* A signed message behind 2000 other header fields is not verified: the
+ * work libopendkim does per signature grows with the number of fields. */
+static void
+past_2000_fields_nothing_is_verified(void **state)
+{
+	char *msg = signed_with(K.rsa2048, &rsa_opts, message), *padded;
+	struct am_buf b;
+	struct run r;
+	size_t n, k;
+
+	(void)state;
+	for (n = 1994; n <= 1995; n++) {
+		am_buf_init(&b, 0);
+		for (k = 0; k < n; k++)
+			am_buf_printf(&b, "X-Pad: %zu\r\n", k);
+		am_buf_adds(&b, msg);
+		padded = (char *)am_buf_str(&b);
+		verify(&r, padded);
+		assert_int_equal(r.res.count, 1);
+		/* the signature and the message's five fields make six */
+		if (n + 6 == 2000)
+			expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
+			    "verified");
+		else
+			expect(&r.res.sigs[0], AM_RESULT_NEUTRAL,
+			    AM_DKIM_TOO_MANY_FIELDS, "more header fields than");
+		done(&r);
+		am_buf_release(&b);
+	}
+	free(msg);
+}
+
 static void
 huge_and_binary_fields_do_not_crash(void **state)
 {
@@ -804,6 +912,12 @@ main(void)
 		    huge_and_binary_fields_do_not_crash),
 		CASE("unknown algorithm or canonicalization is permerror",
 		    unknown_algorithms_are_permerror),
+		CASE("a PKCS#1 key record becomes SubjectPublicKeyInfo; others "
+		     "stay as published", pkcs1_keys_become_spki_others_stay),
+		CASE("only DKIM-Signature fields our parser accepted reach "
+		     "libopendkim", only_accepted_signatures_reach_libopendkim),
+		CASE("past 2000 header fields no signature is verified",
+		    past_2000_fields_nothing_is_verified),
 	};
 	enum { NONE = sizeof(one_cases) / sizeof(one_cases[0]),
 	       NFIXED = sizeof(fixed) / sizeof(fixed[0]) };

@@ -38,6 +38,9 @@ tags_of_a_wellformed_signature(void **state)
 	am_arena_free(a);
 }
 
+/* h= naming 257 fields, one more than is accepted */
+#define H257 "a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a:a"
+
 static void
 malformed_fields_are_refused(void **state)
 {
@@ -77,6 +80,8 @@ malformed_fields_are_refused(void **state)
 		{GOOD "; x=", "x= is not a number"},
 		{GOOD "; t=200; x=200", "x= is not after t="},
 		{GOOD "; l=-1", "l= is not a number"},
+		{"v=1; a=rsa-sha256; d=example.com; s=s; bh=A; b=B; h=" H257,
+		    "h= names more than 256 header fields"},
 	};
 	struct am_dkim_sigtags t;
 	size_t i;

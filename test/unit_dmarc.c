@@ -60,6 +60,17 @@ static const char zone[] =
     "exists.np.example A 192.0.2.1\n"
     "_dmarc.npslow.example TXT \"v=DMARC1; p=none; np=reject\"\n"
     "gone.npslow.example TIMEOUT\n"
+    /* RFC 9989 4.10.2 with a two-label public suffix: co.example says
+     * psd=y, so bank.co.example is its own Organizational Domain.  The
+     * attacker's names under co.example answer SERVFAIL or time out. */
+    "_dmarc.co.example TXT \"v=DMARC1; p=none; psd=y\"\n"
+    "_dmarc.bank.co.example TXT \"v=DMARC1; p=reject\"\n"
+    "mail.bank.co.example A 192.0.2.1\n"
+    "_dmarc.evil.co.example SERVFAIL\n"
+    "_dmarc.slow.co.example TIMEOUT\n"
+    "_dmarc.x.evil.co.example TIMEOUT\n"
+    /* a name inside the Author's own tree whose lookup fails */
+    "_dmarc.flaky.bank.co.example SERVFAIL\n"
     /* a very long name */
     "_dmarc.deep.example TXT \"v=DMARC1; p=quarantine\"\n";
 
@@ -175,6 +186,27 @@ static const struct dmarc_case cases[] = {
 	    P_REJ, "(adkim=s)"},
 	{"unrelated TXT records next to the DMARC record are ignored",
 	    "other.example", NULL, PASS, NULL, PASS, FAIL, "p", P_QUAR, NULL},
+	/* Temperror the attacker controls (RFC 9989 4.10.2, 5.3.5): once
+	 * the Author Domain's Organizational Domain is known, an identifier
+	 * outside it cannot align, whatever its own tree answers. */
+	{"attacker's DKIM d= under a psd=y suffix, SERVFAIL in its tree -> "
+	 "fail, not temperror", "bank.co.example", NULL, PASS,
+	    "evil.co.example", PASS, FAIL, "p", P_REJ,
+	    "DKIM d=evil.co.example passed but is not aligned"},
+	{"attacker's SPF domain under a psd=y suffix, timeout in its tree -> "
+	 "fail", "bank.co.example", "slow.co.example", PASS, NULL, PASS,
+	    FAIL, "p", P_REJ, "SPF pass for slow.co.example is not aligned"},
+	{"attacker's deeper d= under the suffix, timeout -> fail",
+	    "mail.bank.co.example", NULL, PASS, "x.evil.co.example", PASS,
+	    FAIL, "p", P_REJ, "Organizational Domain bank.co.example"},
+	{"a failing lookup inside the Author's own tree is still temperror",
+	    "bank.co.example", NULL, PASS, "flaky.bank.co.example", PASS,
+	    AM_RESULT_TEMPERROR, "p", P_REJ,
+	    "alignment of DKIM d=flaky.bank.co.example could not be "
+	    "determined"},
+	{"existence lookup timing out does not matter when DMARC passes",
+	    "gone.npslow.example", NULL, PASS, "npslow.example", PASS, PASS,
+	    "p", P_NONE, "DKIM d=npslow.example passed and is aligned"},
 	{"a DNS failure during the tree walk is temperror",
 	    "a.sub.slowparent.example", NULL, PASS, NULL, PASS,
 	    AM_RESULT_TEMPERROR, NULL, P_NONE, "_dmarc.sub.slowparent.example"},
@@ -232,7 +264,7 @@ dmarc_record_tags_are_read(void **state)
 {
 	struct test_env env;
 	struct am_dmarc_outcome out;
-	struct am_dmarc_input in = {"example.com", NULL, NULL};
+	struct am_dmarc_input in = {.author_domain = "example.com"};
 
 	(void)state;
 	test_env_init(&env, zone);
@@ -305,7 +337,8 @@ dmarc_alignment_walks_share_queries(void **state)
 	struct test_env env;
 	struct am_spf_outcome spf;
 	struct am_dmarc_outcome out;
-	struct am_dmarc_input in = {"mail.example.com", &spf, NULL};
+	struct am_dmarc_input in = {.author_domain = "mail.example.com",
+	    .spf = &spf};
 
 	(void)state;
 	test_env_init(&env, zone);

@@ -39,7 +39,10 @@ setup(void **state)
 	    "_dmarc.other.example TXT \"v=DMARC1; p=quarantine\"\n"
 	    "_dmarc.slow.example TIMEOUT\n"
 	    "7.2.0.192.in-addr.arpa PTR mail.example.com\n"
-	    "mail.example.com A 192.0.2.7\n");
+	    "mail.example.com A 192.0.2.7\n"
+	    /* look-alike targets: bank.example and bänk.example */
+	    "_dmarc.bank.example TXT \"v=DMARC1; p=reject\"\n"
+	    "_dmarc.xn--bnk-qla.example TXT \"v=DMARC1; p=reject\"\n");
 	dkimsign_zone_txt(&z, "sel._domainkey.example.com", key->record);
 	zone_text = strdup(am_buf_str(&z));
 	am_buf_release(&z);
@@ -539,6 +542,187 @@ message_two_date_fields_get_the_header_action(void **state)
 	run_free(&r);
 }
 
+/* A signed message replayed with a second From added above the signed
+ * one: the signature still verifies (it covers the last From, RFC 6376
+ * 5.4.2) and DMARC passes, but a reader may show the added field.  RFC
+ * 6376 8.15: such a message is quarantined by default. */
+static const char *
+add_from(const char *m)
+{
+	static char out[8192];
+
+	snprintf(out, sizeof(out), "From: IT Security <security@example.com>"
+	    "\r\n%s", m);
+	return out;
+}
+
+static void
+message_replayed_signature_with_an_added_from_is_quarantined(void **state)
+{
+	struct run r;
+	char *m = signed_message(add_from);
+
+	(void)state;
+	run_init(&r);
+	run_message(&r, "198.51.100.9", "<bounce-123@esp.example>", m);
+	assert_int_equal(r.v->dkim.sigs[0].result, AM_RESULT_PASS);
+	assert_int_equal(r.v->authors[0].dmarc.result, AM_RESULT_PASS);
+	assert_string_equal(r.v->header_problem,
+	    "2 From header fields (RFC 5322 allows one)");
+	assert_int_equal(r.v->decision.action, AM_ACTION_QUARANTINE);
+	assert_string_equal(r.v->decision.rule, "header-rule");
+	run_free(&r);
+	free(m);
+}
+
+/*
+ * A From domain as an attacker may write it, and what the message gets.
+ * IDN look-alikes (IDNA2008 with UTS #46 mapping), names that are no DNS
+ * names, and a From hidden past the stored-header limit must meet the
+ * policy of the domain a reader sees, or the strictest one; never "no
+ * Author Domain".  All from a client that passes SPF for nothing.
+ */
+struct from_case {
+	const char *name;
+	const char *from;    /* the From field's value; see pad */
+	size_t pad;	     /* bytes of X-Pad fields before it */
+	const char *header_from; /* the Author Domain evaluated */
+	enum am_action action;
+	const char *rule;
+	const char *reason; /* a substring of the DMARC reason, or NULL */
+};
+
+#define MB (1u << 20)
+
+static const struct from_case from_cases[] = {
+	{"soft hyphen: ban<U+00AD>k.example is bank.example",
+	    " <ceo@ban\xc2\xadk.example>", 0, "bank.example", AM_ACTION_REJECT,
+	    "dmarc-reject", NULL},
+	{"NFD: ba<U+0308>nk.example is xn--bnk-qla.example",
+	    " <ceo@ba\xcc\x88nk.example>", 0, "xn--bnk-qla.example",
+	    AM_ACTION_REJECT, "dmarc-reject", NULL},
+	{"case: BÄNK.example is xn--bnk-qla.example",
+	    " <ceo@B\xc3\x84NK.example>", 0, "xn--bnk-qla.example",
+	    AM_ACTION_REJECT, "dmarc-reject", NULL},
+	{"ZWJ: ba<U+200D>nk.example is bank.example",
+	    " ceo@ba\xe2\x80\x8dnk.example", 0, "bank.example",
+	    AM_ACTION_REJECT, "dmarc-reject", NULL},
+	{"DISALLOWED: ba<U+2620>nk.example is a failure under p=reject",
+	    " ceo@ba\xe2\x98\xa0nk.example", 0, "ba<U+2620>nk.example",
+	    AM_ACTION_REJECT, "dmarc-reject", "the strictest policy"},
+	{"a label of 64 octets below bank.example gets its policy",
+	    " ceo@0123456789012345678901234567890123456789012345678901234567"
+	    "890123.bank.example", 0,
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    ".bank.example", AM_ACTION_REJECT, "dmarc-reject",
+	    "cannot exist below bank.example"},
+	{"punctuation in the last label is a failure under p=reject",
+	    " ceo@bank.example}", 0, "bank.example}", AM_ACTION_REJECT,
+	    "dmarc-reject", "character not allowed"},
+	{"an empty label hides everything but the top level",
+	    " ceo@bank..example", 0, "bank..example", AM_ACTION_REJECT,
+	    "dmarc-reject", "empty label"},
+	{"a From past 1 MB of other fields is still evaluated",
+	    " CEO <ceo@example.com>", MB + 4096, "example.com",
+	    AM_ACTION_REJECT, "dmarc-reject", NULL},
+};
+
+/* The message of a from_case: pad bytes of X-Pad fields, the From. */
+static char *
+from_message(const struct from_case *c)
+{
+	struct am_buf b;
+	size_t n;
+
+	am_buf_init(&b, 0);
+	for (n = 0; n < c->pad; n += 1000)
+		am_buf_printf(&b, "X-Pad: %0990zu\r\n", n);
+	am_buf_printf(&b, "From:%s\r\nSubject: pay\r\n\r\nnow\r\n", c->from);
+	assert_false(am_buf_failed(&b));
+	return (char *)am_buf_str(&b);
+}
+
+static void
+from_named_case(void **state)
+{
+	const struct from_case *c = *state;
+	const struct am_dmarc_outcome *d;
+	char *m = from_message(c);
+	struct run r;
+
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<x@evil.example>", m);
+	assert_int_equal(r.v->nauthors, 1);
+	d = &r.v->authors[0].dmarc;
+	assert_string_equal(d->author_domain, c->header_from);
+	if (r.v->decision.action != c->action)
+		fail_msg("action %s (%s: %s)",
+		    am_action_name(r.v->decision.action), r.v->decision.rule,
+		    r.v->decision.reason);
+	assert_string_equal(r.v->decision.rule, c->rule);
+	if (c->reason != NULL)
+		contains(d->reason, c->reason);
+	assert_int_equal(r.v->headers_truncated, c->pad > MB);
+	run_free(&r);
+	free(m);
+}
+
+/* A From field longer than the 1 MB a message keeps is cut by the .eml
+ * reader: the domains before the cut are evaluated, and the rest make
+ * the message undecidable (too_many_from), never "no From". */
+static void
+message_from_cut_at_1_mb_is_not_no_from(void **state)
+{
+	struct am_buf b;
+	struct run r;
+
+	(void)state;
+	am_buf_init(&b, 0);
+	am_buf_adds(&b, "From: CEO <ceo@example.com>, (");
+	while (b.len < (1u << 20) + 100)
+		am_buf_adds(&b, "padding padding padding padding ");
+	am_buf_adds(&b, ") x@other.example\r\n\r\nx\r\n");
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<x@evil.example>", am_buf_str(&b));
+	assert_int_equal(r.v->from, AM_FROM_TOO_MANY);
+	contains(r.v->from_why, "a From field longer than 1 MB was not read "
+	    "whole");
+	assert_int_equal(r.v->nauthors, 1);
+	assert_string_equal(r.v->authors[0].dmarc.author_domain, "example.com");
+	assert_int_equal(r.v->decision.action, AM_ACTION_REJECT);
+	run_free(&r);
+	am_buf_release(&b);
+}
+
+/* 26,000 From fields of distinct domains: the first five are evaluated,
+ * the rest counted, and DNS is asked about those five only. */
+static void
+message_from_flood_is_bounded(void **state)
+{
+	struct am_buf b;
+	struct run r;
+	size_t i;
+
+	(void)state;
+	am_buf_init(&b, 0);
+	for (i = 0; i < 26000; i++)
+		am_buf_printf(&b, "From: <a@d%zu.example>\r\n", i);
+	am_buf_adds(&b, "From: <ceo@example.com>\r\n\r\nx\r\n");
+	run_init(&r);
+	run_message(&r, "203.0.113.5", "<x@evil.example>", am_buf_str(&b));
+	assert_int_equal(r.v->from, AM_FROM_TOO_MANY);
+	assert_int_equal(r.v->nauthors, 5);
+	contains(r.v->from_why, "more than 5 Author Domains in From; the "
+	    "first 5 were evaluated");
+	assert_int_equal(r.v->decision.action, AM_ACTION_QUARANTINE);
+	assert_true(r.v->header_problem != NULL);
+	contains(r.v->header_problem, "26001 From header fields");
+	/* SPF, iprev and at most a tree walk of two per Author Domain */
+	assert_true(am_msg_dns_queries(r.msg) <= 20);
+	run_free(&r);
+	am_buf_release(&b);
+}
+
 static void
 message_header_is_rendered_exactly(void **state)
 {
@@ -587,6 +771,12 @@ main(void)
 		cmocka_unit_test(message_list_mail_is_quarantined_and_says_why),
 		cmocka_unit_test(message_two_date_fields_get_the_header_action),
 		cmocka_unit_test(message_header_is_rendered_exactly),
+		cmocka_unit_test(
+		    message_replayed_signature_with_an_added_from_is_quarantined),
+		cmocka_unit_test(message_from_flood_is_bounded),
+		cmocka_unit_test(message_from_cut_at_1_mb_is_not_no_from),
 	};
-	return cmocka_run_group_tests_name("message", tests, setup, teardown);
+	return test_run_table("message", "message From", TEST_ROWS(from_cases),
+	    from_named_case, tests, sizeof(tests) / sizeof(tests[0]), setup,
+	    teardown);
 }

@@ -19,6 +19,7 @@ enum setup {
 	MODE_QUARANTINE, LIST, FORWARDER_NET, FORWARDER_NAME, SRS,
 	DOMAIN_MODE, PINNED_WRONG, PINNED_RIGHT, BAD_HEADERS, DRY_RUN,
 	TEMPFAIL_ON_TEMPERROR, MULTI_REJECT, MULTI_QUARANTINE,
+	ALLOWED_DOMAINS_ALL,
 };
 
 struct policy_case {
@@ -122,8 +123,20 @@ static const struct policy_case cases[] = {
 	{"an allowed network is never quarantined", {R(FAIL, QUARANTINE)}, 1,
 	    OK, ALLOWED_NET, ACCEPT, "allow-network", NULL, QUAR, NULL},
 	{"an allowed From domain (or its subdomain) is never rejected",
-	    {R(FAIL, REJECT), R(FAIL, REJECT)}, 2, OK, ALLOWED_DOMAIN, ACCEPT,
+	    {R(FAIL, REJECT)}, 1, OK, ALLOWED_DOMAIN, ACCEPT,
 	    "allow-from-domain", NULL, REJ, NULL},
+	/* RFC 9989 11.5: with several Author Domains the strictest outcome
+	 * applies, so one listed domain cannot exempt the others. */
+	{"allow_from_domains: one listed author of two exempts nothing",
+	    {R(FAIL, REJECT), R(FAIL, REJECT)}, 2, OK, ALLOWED_DOMAIN, REJ,
+	    "dmarc-reject", "a0.example", REJ, NULL},
+	{"allow_from_domains: every author listed exempts",
+	    {R(FAIL, REJECT), R(FAIL, REJECT)}, 2, OK, ALLOWED_DOMAINS_ALL,
+	    ACCEPT, "allow-from-domain", "every From domain is in "
+	    "allow_from_domains", REJ, NULL},
+	{"allow_from_domains: Author Domains left unevaluated exempt nothing",
+	    {R(FAIL, REJECT), R(FAIL, REJECT)}, 2, AM_FROM_TOO_MANY,
+	    ALLOWED_DOMAINS_ALL, REJ, "dmarc-reject", NULL, REJ, NULL},
 	{"an exemption does not defer a trusted client either",
 	    {R(TEMPERROR, NONE)}, 1, OK, TRUSTED, ACCEPT, "trusted-network",
 	    "would tempfail", TEMP, NULL},
@@ -138,7 +151,7 @@ static void
 configure(const struct policy_case *c, struct am_policy_options *opt,
     struct am_policy_input *in, struct am_ip *ip)
 {
-	static const char *allowed[] = {"a1.example"};
+	static const char *allowed[] = {"a0.example", "a1.example"};
 	static struct am_cidr trusted, allow, fwd, partner;
 	static struct am_forwarder forwarders[2];
 	static struct am_domain_mode dm = {"a0.example", AM_MODE_QUARANTINE};
@@ -168,8 +181,9 @@ configure(const struct policy_case *c, struct am_policy_options *opt,
 		opt->nallow_networks = 1;
 		break;
 	case ALLOWED_DOMAIN:
+	case ALLOWED_DOMAINS_ALL:
 		opt->allow_from_domains = (char *const *)allowed;
-		opt->nallow_from_domains = 1;
+		opt->nallow_from_domains = c->setup == ALLOWED_DOMAIN ? 1 : 2;
 		break;
 	case AUTHED:
 		in->auth_user = "alice";

@@ -34,6 +34,15 @@ static const char zone[] =
     "manymx.example MX 7 m7.example\nmanymx.example MX 8 m8.example\n"
     "manymx.example MX 9 m9.example\nmanymx.example MX 10 m10.example\n"
     "manymx.example MX 11 m11.example\n"
+    /* the same, listed out of preference order, the client at the 8th */
+    "mx8.example    TXT \"v=spf1 mx -all\"\n"
+    "mx8.example MX 11 n11.example\nmx8.example MX 8 n8.example\n"
+    "mx8.example MX 1 n1.example\nmx8.example MX 2 n2.example\n"
+    "mx8.example MX 3 n3.example\nmx8.example MX 4 n4.example\n"
+    "mx8.example MX 5 n5.example\nmx8.example MX 6 n6.example\n"
+    "mx8.example MX 7 n7.example\nmx8.example MX 9 n9.example\n"
+    "mx8.example MX 10 n10.example\nn8.example A 192.0.2.88\n"
+    "n11.example A 192.0.2.111\n"
     "m11.example A 192.0.2.99\n"
     /* 11 PTR names: only the first 10 are validated */
     "ptr.example       TXT \"v=spf1 ptr -all\"\n"
@@ -121,7 +130,13 @@ static const struct spf_case cases[] = {
 	    "more than 2 void DNS lookups", NULL},
 	{"more than 10 MX names is permerror", "192.0.2.99", "mx",
 	    "a@manymx.example", AM_SPF_MAILFROM, AM_RESULT_PERMERROR,
-	    "11 MX records", NULL},
+	    "11 MX records, and the client is not at the first 10", NULL},
+	{"a match at the 8th of 11 MX names, by preference, passes",
+	    "192.0.2.88", "mx", "a@mx8.example", AM_SPF_MAILFROM,
+	    AM_RESULT_PASS, NULL, "mx"},
+	{"the 11th MX name by preference is never looked up", "192.0.2.111",
+	    "mx", "a@mx8.example", AM_SPF_MAILFROM, AM_RESULT_PERMERROR,
+	    "not at the first 10", NULL},
 	{"PTR names past the tenth are ignored", "192.0.2.99", "mx",
 	    "a@ptr.example", AM_SPF_MAILFROM, AM_RESULT_FAIL, "matched -all",
 	    "-all"},

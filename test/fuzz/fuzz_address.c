@@ -1,9 +1,11 @@
 /*
  * fuzz_address.c - the From: parser (RFC 5322 3.4, 4.4, RFC 6532), the
- * lenient domain finder and the A-label conversion, all on the same
- * arbitrary bytes.  Besides not crashing or leaking, they must agree:
- * every domain they return is a valid lower-case name, conversion is
- * idempotent, and the finder sees every domain the parser does.
+ * lenient domain finder and the conversion of domains for DNS (IDNA2008
+ * and UTS #46 by libidn2, and what is left of a name that is none), all
+ * on the same arbitrary bytes.  Besides not crashing or leaking, they
+ * must agree: every converted name is a valid lower-case name, or its
+ * longest valid suffix with a printable reason; conversion is
+ * idempotent; and the finder sees every domain the parser does.
  */
 #include "autoconfig.h"
 
@@ -12,6 +14,7 @@
 
 #include "address.h"
 #include "domain.h"
+#include "idna.h"
 
 #define MAX_ADDRS   4
 #define MAX_DOMAINS 64
@@ -37,21 +40,48 @@ check_ascii(struct am_arena *arena, const char *d)
 		__builtin_trap();
 }
 
-static bool
-found(const char *const *domains, size_t n, const char *d)
+/* Converts len bytes at d; the result must be one of the two shapes. */
+static const char *
+convert(struct am_arena *arena, const char *d, size_t len)
 {
+	struct am_idna_name n;
+	const char *p;
+	bool ok = am_idna_convert(arena, d, len, &n);
+
+	if (ok != (n.hidden == 0))
+		__builtin_trap();
+	if (n.ascii != NULL)
+		check_ascii(arena, n.ascii);
+	if (ok)
+		return n.ascii;
+	if (n.why == NULL || n.shown == NULL || strlen(n.shown) > 320)
+		__builtin_trap();
+	for (p = n.shown; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '%' || *p == '"' ||
+		    *p == '\\')
+			__builtin_trap();
+	return NULL;
+}
+
+static bool
+found(struct am_arena *arena, const char *const *domains, size_t n,
+    const char *d)
+{
+	const char *c;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (strcmp(domains[i], d) == 0)
+		if ((c = am_domain_to_ascii(arena, domains[i],
+			 strlen(domains[i]))) != NULL && strcmp(c, d) == 0)
 			return true;
 	return false;
 }
 
 static void
 check_list(struct am_arena *arena, const struct am_address_list *list, bool ok,
-    const char *why, const char **domains, size_t n)
+    const char *why, const char **domains, size_t n, bool more)
 {
+	const char *d;
 	size_t i;
 
 	if (ok != (why == NULL) || list->count > MAX_ADDRS ||
@@ -60,14 +90,14 @@ check_list(struct am_arena *arena, const struct am_address_list *list, bool ok,
 	for (i = 0; i < list->count; i++) {
 		const struct am_address *a = &list->addrs[i];
 
-		if (a->local == NULL || a->domain == NULL)
+		if (a->local == NULL || a->domain == NULL ||
+		    strlen(a->domain) != a->domain_len)
 			__builtin_trap();
-		if (a->ascii_domain == NULL)
+		if (a->literal ||
+		    (d = convert(arena, a->domain, a->domain_len)) == NULL)
 			continue;
-		check_ascii(arena, a->ascii_domain);
 		/* The fallback never misses what the parser found. */
-		if (ok && n < MAX_DOMAINS &&
-		    !found(domains, n, a->ascii_domain))
+		if (ok && !more && !found(arena, domains, n, d))
 			__builtin_trap();
 	}
 }
@@ -76,27 +106,27 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct am_arena *arena = am_arena_new();
-	const char *text = (const char *)data, *why, *d;
+	const char *text = (const char *)data, *why;
 	const char *domains[MAX_DOMAINS];
 	struct am_address_list list;
 	size_t n, i, j;
-	bool ok;
+	bool ok, more;
 
 	if (arena == NULL)
 		return 0;
 	ok = am_address_parse_list(arena, text, size, MAX_ADDRS, &list, &why);
-	n = am_address_find_domains(arena, text, size, domains, MAX_DOMAINS);
-	if (n > MAX_DOMAINS)
+	n = am_address_find_domains(arena, text, size, domains, MAX_DOMAINS,
+	    &more);
+	if (n > MAX_DOMAINS || (more && n == 0))
 		__builtin_trap();
 	for (i = 0; i < n; i++) {
-		check_ascii(arena, domains[i]);
+		convert(arena, domains[i], strlen(domains[i]));
 		for (j = 0; j < i; j++)
 			if (strcmp(domains[i], domains[j]) == 0)
 				__builtin_trap();
 	}
-	check_list(arena, &list, ok, why, domains, n);
-	if ((d = am_domain_to_ascii(arena, text, size)) != NULL)
-		check_ascii(arena, d);
+	check_list(arena, &list, ok, why, domains, n, more);
+	convert(arena, text, size);
 	am_arena_free(arena);
 	return 0;
 }

@@ -29,7 +29,15 @@ static const char zone_text[] =
     "_dmarc.example.org TXT \"v=DMARC1; p=quarantine; adkim=s; aspf=s; t=y\"\n"
     "example.org TIMEOUT\n"
     "9.2.0.192.in-addr.arpa PTR mail.example.com\n"
-    "mail.example.com A 192.0.2.9\n";
+    "mail.example.com A 192.0.2.9\n"
+    /* a two-label public suffix, an attacker's failing tree below it */
+    "_dmarc.co.example TXT \"v=DMARC1; p=none; psd=y\"\n"
+    "_dmarc.bank.co.example TXT \"v=DMARC1; p=reject; np=reject\"\n"
+    "_dmarc.evil.co.example SERVFAIL\n"
+    "evil.co.example TXT \"v=spf1 +all\"\n"
+    /* look-alike targets (IDNA2008 with UTS #46 mapping) */
+    "_dmarc.bank.example TXT \"v=DMARC1; p=reject\"\n"
+    "_dmarc.xn--bnk-qla.example TXT \"v=DMARC1; p=quarantine\"\n";
 
 static struct am_dns *dns;
 static struct am_dkim_lib *dkim;
@@ -50,6 +58,29 @@ setup(void)
 	dkim = am_dkim_lib_new(&opt, err, sizeof(err));
 	if (dns == NULL || dkim == NULL)
 		__builtin_trap();
+}
+
+/* Every Author Domain found is evaluated with a reason; one that is no
+ * DNS name is shown as printable ASCII; a message with one is never
+ * "without an Author Domain". */
+static void
+check_authors(const struct am_verdict *v)
+{
+	const char *p;
+	size_t i;
+
+	if (v->nauthors > 0 && v->from == AM_FROM_MISSING)
+		__builtin_trap();
+	for (i = 0; i < v->nauthors; i++) {
+		const struct am_dmarc_outcome *d = &v->authors[i].dmarc;
+
+		if (d->reason == NULL || d->author_domain == NULL ||
+		    d->author_domain[0] == '\0')
+			__builtin_trap();
+		for (p = d->author_domain; d->invalid_domain && *p != '\0'; p++)
+			if (*p <= 0x20 || *p >= 0x7f)
+				__builtin_trap();
+	}
 }
 
 int
@@ -85,6 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v = am_msg_finish(msg);
 	if (v->authres == NULL || v->decision.rule == NULL)
 		__builtin_trap();
+	check_authors(v);
 	/* the header we add: no line break but our own folds */
 	for (p = v->authres; *p != '\0'; p++)
 		if ((*p == '\n' && p[1] != '\t') || *p == '\r')
