@@ -99,6 +99,8 @@ struct am_config {
 	char *authserv_id; /* "" means the host name */
 	enum am_log_level log_level;
 	char *syslog_facility;
+	unsigned max_connections; /* MTA connections served at once */
+	unsigned milter_timeout;  /* seconds libmilter waits for the MTA */
 
 	/* status: the HTTP health and metrics endpoint */
 	char *status_listen; /* "" for none */

@@ -41,6 +41,7 @@
 
 #include "buf.h"
 #include "dkim.h"
+#include "dkim_keycache.h"
 #include "dkim_state.h"
 #include "domain.h"
 
@@ -228,6 +229,7 @@ am_dkim_lib_new(const struct am_dkim_options *opt, char *err, size_t errlen)
 	}
 	lib->max_signatures = max;
 	lib->min_key_bits = bits;
+	am_dkim_keycache_init();
 	if ((lib->lib = dkim_init(NULL, NULL)) == NULL || !lib_configure(lib)) {
 		set_err(err, errlen, "libopendkim could not be initialized");
 		am_dkim_lib_free(lib);

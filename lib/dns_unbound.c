@@ -8,8 +8,14 @@
  * query's deadline and cancels; the query is freed by whichever of the
  * waiter and the callback lets go of it last.
  *
- * The deadline is measured on CLOCK_MONOTONIC: a wait bound, not an input
- * to any verdict, so it does not go through the context's clock.
+ * A repeated question is answered from dns_cache.c on the asking thread,
+ * without crossing to libunbound's threads; every answer collected is
+ * offered to that cache.
+ *
+ * The deadline and the cache's lifetimes are measured on
+ * CLOCK_MONOTONIC: bounds on waiting and on keeping what libunbound
+ * said, not inputs to any verdict, so they do not go through the
+ * context's clock.
  */
 #include "autoconfig.h"
 
@@ -25,10 +31,12 @@
 #include <unbound.h>
 
 #include "buf.h"
+#include "dns_cache.h"
 #include "dns_source.h"
 #include "domain.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
+#define CACHE_ENTRIES	   4096
 
 struct ub_source {
 	struct ub_ctx *ctx;
@@ -36,6 +44,7 @@ struct ub_source {
 	pthread_mutex_t lock; /* every query's state */
 	pthread_t collector;
 	int stop[2]; /* pipe: a byte tells the collector to leave */
+	struct am_dns_cache *cache;
 };
 
 struct ub_query {
@@ -48,7 +57,18 @@ struct ub_query {
 	bool done;
 	int err;
 	struct ub_result *result;
+	struct am_dns_cached *cached; /* answered from the cache */
 };
+
+/* Seconds on CLOCK_MONOTONIC, the cache's clock. */
+static unsigned long
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec;
+}
 
 static void
 query_unref(struct ub_query *q)
@@ -106,9 +126,18 @@ ub_start(void *arg, const char *name, enum am_dns_type type)
 {
 	struct ub_source *src = arg;
 	pthread_condattr_t attr;
+	struct am_dns_cached *hit;
 	struct ub_query *q;
 	int rc;
 
+	if ((hit = am_dns_cache_get(src->cache, name, type, seconds())) !=
+	    NULL) {
+		if ((q = calloc(1, sizeof(*q))) == NULL)
+			free(hit);
+		else
+			q->cached = hit;
+		return q != NULL ? &q->base : NULL;
+	}
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return NULL;
 	q->src = src;
@@ -290,25 +319,43 @@ ub_collect(void *arg, struct am_dns_query *base, struct am_arena *arena,
 {
 	struct ub_source *src = arg;
 	struct ub_query *q = (struct ub_query *)base;
-	bool timed_out = false;
+	bool timed_out = false, done;
 
+	if (q->cached != NULL) {
+		am_dns_cached_answer(q->cached, seconds(), arena, out);
+		free(q);
+		return;
+	}
 	pthread_mutex_lock(&src->lock);
 	while (!q->done && !timed_out)
 		timed_out = pthread_cond_timedwait(&q->cond, &src->lock,
 				&q->deadline) == ETIMEDOUT;
-	if (q->done)
-		convert(q, arena, out);
-	else
-		am_dns_answer_empty(out, AM_DNS_TEMPFAIL, "timeout");
+	done = q->done;
 	pthread_mutex_unlock(&src->lock);
+	/* Once done, the result is the waiter's alone until release(). */
+	if (done) {
+		convert(q, arena, out);
+		if (q->err == 0 && q->result != NULL &&
+		    q->result->qname != NULL)
+			am_dns_cache_put(src->cache, q->result->qname,
+			    q->base.type, seconds(), out);
+	} else
+		am_dns_answer_empty(out, AM_DNS_TEMPFAIL, "timeout");
 	release(q);
 }
 
 static void
 ub_cancel_query(void *arg, struct am_dns_query *base)
 {
+	struct ub_query *q = (struct ub_query *)base;
+
 	(void)arg;
-	release((struct ub_query *)base);
+	if (q->cached != NULL) {
+		free(q->cached);
+		free(q);
+		return;
+	}
+	release(q);
 }
 
 static void
@@ -323,6 +370,7 @@ ub_source_free(void *arg)
 		close(src->stop[1]);
 	}
 	ub_ctx_delete(src->ctx);
+	am_dns_cache_free(src->cache);
 	pthread_mutex_destroy(&src->lock);
 	free(src);
 }
@@ -421,6 +469,10 @@ am_dns_new_unbound(const struct am_dns_options *opt, char *err, size_t errlen)
 	src->timeout_ms = opt->timeout_ms != 0 ? opt->timeout_ms :
 						 DEFAULT_TIMEOUT_MS;
 	pthread_mutex_init(&src->lock, NULL);
+	if ((src->cache = am_dns_cache_new(CACHE_ENTRIES)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if ((src->ctx = ub_ctx_create()) == NULL) {
 		snprintf(err, errlen, "libunbound: cannot create a context");
 		goto fail;
@@ -444,6 +496,7 @@ am_dns_new_unbound(const struct am_dns_options *opt, char *err, size_t errlen)
 	return am_dns_new_source(&unbound_ops, src);
 fail:
 	ub_ctx_delete(src->ctx);
+	am_dns_cache_free(src->cache);
 	pthread_mutex_destroy(&src->lock);
 	free(src);
 	return NULL;

@@ -258,25 +258,37 @@ failure_params(const struct am_report_failure *f, const char **p,
 }
 
 /* n items (rows or failures, as fill makes their parameters) in runs of
- * PIPE. */
+ * PIPE; the parameters on the heap (the daemon's threads have small
+ * stacks). */
 static bool
 write_all(struct am_store *s, const char *sql, size_t nparams,
     void *const *items, size_t n,
     void (*fill)(const void *, const char **, char *), char *err,
     size_t errlen)
 {
-	const char *p[PIPE * ROW_PARAMS];
-	char nums[PIPE][24];
+	const char **p;
+	char (*nums)[24];
 	size_t i, j, k;
+	bool ok = true;
 
-	for (i = 0; i < n; i += k) {
+	if (n == 0)
+		return true;
+	p = malloc(PIPE * nparams * sizeof(*p));
+	nums = malloc(PIPE * sizeof(*nums));
+	if (p == NULL || nums == NULL) {
+		snprintf(err, errlen, "out of memory");
+		ok = false;
+	}
+	for (i = 0; ok && i < n; i += k) {
 		k = n - i < PIPE ? n - i : PIPE;
 		for (j = 0; j < k; j++)
 			fill(items[i + j], p + j * nparams, nums[j]);
 		if (!s->drv->exec_many(s->db, sql, p, nparams, k, err, errlen))
-			return failed(s, err, errlen);
+			ok = failed(s, err, errlen);
 	}
-	return true;
+	free(p);
+	free(nums);
+	return ok;
 }
 
 static void

@@ -9,6 +9,11 @@
  * canonicalization needs the header as sent), and allows SMFIS_SKIP to
  * stop the body once no DKIM signature needs it.
  *
+ * Past milter.max_connections a connection gets no session of its own:
+ * it negotiates nothing but its connect, which is answered with a
+ * temporary failure, and holds no runtime, thread or message memory
+ * while the MTA keeps it open.
+ *
  * Threads: libmilter calls the callbacks of one connection from one
  * thread at a time; sessions are private to their connection.
  */
@@ -16,8 +21,10 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "callbacks.h"
 #include "eom.h"
@@ -34,6 +41,7 @@ struct session {
 	unsigned long nr;   /* steps negotiated as no-reply (SMFIP_NR_*) */
 	bool skip_ok;	    /* SMFIS_SKIP negotiated */
 	bool leadspc;	    /* SMFIP_HDR_LEADSPC negotiated */
+	bool full;	    /* refused: max_connections were open */
 	char client[AM_IP_STRLEN];
 	char qid[64];
 };
@@ -56,13 +64,42 @@ session(SMFICTX *ctx)
  * negotiate.  Not later: Postfix sends the connect, HELO and MAIL events
  * that need no reply (SMFIP_NR_*) only with the message, after DATA, and
  * a transaction that far along is a message in flight that a graceful
- * stop waits for (runtime_sessions() counts the references).
+ * stop waits for (runtime_sessions() counts the references).  When
+ * milter.max_connections hold one already, none: the session is marked
+ * full, once.
  */
 static bool
 hold_runtime(struct session *s)
 {
-	return s != NULL &&
-	    (s->rt != NULL || (s->rt = runtime_acquire()) != NULL);
+	if (s == NULL || s->full)
+		return false;
+	if (s->rt == NULL) {
+		s->rt = runtime_session_start(&s->full);
+		if (s->full)
+			metrics_refused();
+	}
+	return s->rt != NULL;
+}
+
+/* A connection past the limit: its connect is answered 451, and the
+ * refusals are logged at most once a minute. */
+static sfsistat
+refuse_full(SMFICTX *ctx)
+{
+	static atomic_ulong refused;
+	static _Atomic time_t logged;
+	unsigned long n = atomic_fetch_add(&refused, 1) + 1;
+	time_t now = time(NULL), last = atomic_load(&logged);
+
+	if (now - last >= 60 &&
+	    atomic_compare_exchange_strong(&logged, &last, now))
+		log_msg(AM_LOG_WARNING, "connection limit reached "
+		    "(milter.max_connections): %lu connection%s refused with "
+		    "451 since start", n, n == 1 ? "" : "s");
+	if (smfi_setreply(ctx, "451", "4.3.2", "Too many connections to "
+		"the mail filter, try again later") != MI_SUCCESS)
+		log_msg(AM_LOG_WARNING, "smfi_setreply(451 4.3.2) failed");
+	return SMFIS_TEMPFAIL;
 }
 
 /* The reply for a step the MTA may or may not wait for. */
@@ -94,11 +131,19 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	(void)f2;
 	(void)f3;
-	if (!hold_runtime(s))
-		return SMFIS_TEMPFAIL;
+	*pf2 = *pf3 = 0;
+	if (!hold_runtime(s) && (s == NULL || !s->full))
+		return SMFIS_TEMPFAIL; /* stopping (serve() in main.c), ENOMEM */
+	if (s->full) {
+		/* nothing but the connect, and an answer to it */
+		*pf0 = 0;
+		*pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOMAIL | SMFIP_NORCPT |
+				SMFIP_NODATA | SMFIP_NOHDRS | SMFIP_NOEOH |
+				SMFIP_NOBODY | SMFIP_NOUNKNOWN);
+		return SMFIS_CONTINUE;
+	}
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE);
 	*pf1 = f1 & (nr | off | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
-	*pf2 = *pf3 = 0;
 	s->nr = *pf1 & nr;
 	s->skip_ok = (*pf1 & SMFIP_SKIP) != 0;
 	s->leadspc = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
@@ -139,7 +184,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	bool have_ip = client_address(sa, &ip);
 
 	if (!hold_runtime(s))
-		return SMFIS_TEMPFAIL;
+		return s != NULL && s->full ? refuse_full(ctx) : SMFIS_TEMPFAIL;
 	if (have_ip)
 		am_ip_format(&ip, s->client);
 	else
@@ -287,7 +332,7 @@ cb_close(SMFICTX *ctx)
 	end_message(s);
 	am_conn_free(s->conn);
 	if (s->rt != NULL)
-		runtime_release(s->rt);
+		runtime_session_end(s->rt);
 	free(s);
 	smfi_setpriv(ctx, NULL);
 	return SMFIS_CONTINUE;

@@ -15,6 +15,9 @@
 #include "log.h"
 
 static bool use_stderr;
+/* Standard error is only used in the foreground, where the pid never
+ * changes: read once, not a system call per line. */
+static long pid;
 /* Syslog, and until log_detached() also standard error: what stops a
  * daemon from starting is seen by whoever started it. */
 static atomic_bool echo_stderr;
@@ -37,6 +40,7 @@ log_open(bool to_stderr, const char *facility)
 	size_t i;
 
 	use_stderr = to_stderr;
+	pid = (long)getpid();
 	for (i = 0; i < sizeof(facilities) / sizeof(*facilities); i++)
 		if (strcmp(facility, facilities[i].name) == 0)
 			f = facilities[i].facility;
@@ -107,7 +111,7 @@ emit(enum am_log_level level, char *line)
 	now = time(NULL);
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(stderr, "%s authmilter[%ld]: %s: %s\n", stamp, (long)getpid(),
+	fprintf(stderr, "%s authmilter[%ld]: %s: %s\n", stamp, pid,
 	    names[level], line);
 }
 

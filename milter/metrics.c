@@ -22,6 +22,7 @@ static atomic_ulong messages[NACTIONS];
 static atomic_ulong failed;
 static atomic_ulong spf[NRESULTS], dkim[NRESULTS], dmarc[NRESULTS];
 static atomic_ulong reloads_taken, reloads_refused;
+static atomic_ulong connections_refused;
 static atomic_ulong report_rows[METRICS_REPORT_LIMITED + 1];
 static atomic_int report_store_up = -1; /* -1: reports not recorded */
 static time_t started; /* written once, before any thread reads it */
@@ -94,6 +95,12 @@ void
 metrics_reload(bool taken)
 {
 	count(taken ? &reloads_taken : &reloads_refused);
+}
+
+void
+metrics_refused(void)
+{
+	count(&connections_refused);
 }
 
 static void
@@ -189,6 +196,11 @@ metrics_render(struct am_buf *b, unsigned connections)
 	    value(&reloads_taken), value(&reloads_refused));
 	family(b, "connections", "gauge", "MTA connections open now.");
 	am_buf_printf(b, "authmilter_connections %u\n", connections);
+	family(b, "connections_refused_total", "counter",
+	    "MTA connections answered 451 at connect: max_connections were "
+	    "open.");
+	am_buf_printf(b, "authmilter_connections_refused_total %lu\n",
+	    value(&connections_refused));
 	family(b, "start_time_seconds", "gauge",
 	    "When the daemon started, in seconds since the epoch.");
 	am_buf_printf(b, "authmilter_start_time_seconds %lld\n",

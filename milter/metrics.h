@@ -38,6 +38,9 @@ void metrics_report_store(bool up);
 /* Counts a SIGHUP: taken or refused. */
 void metrics_reload(bool taken);
 
+/* A connection refused at the connection limit. */
+void metrics_refused(void);
+
 /* Appends the exposition text: the counters, the connections open now
  * and the start time. */
 void metrics_render(struct am_buf *b, unsigned connections);

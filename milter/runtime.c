@@ -62,7 +62,27 @@ runtime_acquire(void)
 	struct runtime *rt;
 
 	pthread_mutex_lock(&lock);
-	if ((rt = closed ? NULL : current) != NULL) {
+	if ((rt = closed ? NULL : current) != NULL)
+		rt->refs++;
+	pthread_mutex_unlock(&lock);
+	return rt;
+}
+
+/* The limit is the current configuration's, and counts the connections
+ * of every generation: threads and memory are the process's. */
+struct runtime *
+runtime_session_start(bool *full)
+{
+	struct runtime *rt;
+
+	*full = false;
+	pthread_mutex_lock(&lock);
+	if ((rt = closed ? NULL : current) != NULL &&
+	    sessions >= rt->cfg->max_connections) {
+		*full = true;
+		rt = NULL;
+	}
+	if (rt != NULL) {
 		rt->refs++;
 		sessions++;
 	}
@@ -84,6 +104,12 @@ unref(struct runtime *rt)
 
 void
 runtime_release(struct runtime *rt)
+{
+	unref(rt);
+}
+
+void
+runtime_session_end(struct runtime *rt)
 {
 	pthread_mutex_lock(&lock);
 	sessions--;

@@ -12,6 +12,7 @@
 #ifndef AM_MILTER_RUNTIME_H
 #define AM_MILTER_RUNTIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -34,6 +35,14 @@ struct runtime *runtime_acquire(void);
 /* Drops a reference; the last one frees the runtime. */
 void runtime_release(struct runtime *rt);
 
+/* As runtime_acquire(), for an MTA connection, which it counts: NULL
+ * as well (and *full set) when max_connections of the current runtime
+ * are open already.  Ended by runtime_session_end(). */
+struct runtime *runtime_session_start(bool *full);
+
+/* The connection is over: drops its reference and its count. */
+void runtime_session_end(struct runtime *rt);
+
 /* Makes rt current (taking its first reference) and drops the
  * reference held on the previous one.  NULL: none is current (stop). */
 void runtime_install(struct runtime *rt);
@@ -46,7 +55,8 @@ void runtime_close(void);
  * connections are taken. */
 bool runtime_is_open(void);
 
-/* Connections that hold a runtime (any generation). */
+/* Connections that hold a runtime (any generation): sessions started
+ * and not ended. */
 unsigned runtime_sessions(void);
 
 #endif

@@ -161,6 +161,10 @@ config_errors_name_file_and_line(void **state)
 		{"milter { socket = \"unix:relative.sock\" }\n",
 		    "a unix socket needs an absolute path"},
 		{"milter { socket_mode = \"0999\" }\n", "an octal file mode"},
+		{"milter { max_connections = 0 }\n",
+		    ":1: milter.max_connections: must be 1 to 100000"},
+		{"milter { timeout = 0 }\n",
+		    ":1: milter.timeout: must be 1 to 86400"},
 		{"dkim { min_key_bits = 512 }\n", "must be 1024 to 16384"},
 		{"status { listen = \"unix:/run/status.sock\" }\n",
 		    ":1: status.listen: \"unix:/run/status.sock\": expected "

@@ -14,6 +14,7 @@
 #include "dkim.h"
 #include "dkim_internal.h"
 #include "dkim_state.h"
+#include "dkim_keycache.h"
 #include "dkimsign.h"
 #include "testlib.h"
 
@@ -876,6 +877,35 @@ unknown_algorithms_are_permerror(void **state)
 	done(&r);
 }
 
+/* The decoded key of a record serves the next message (dkim_keycache.c),
+ * and never stands for another key. */
+static void
+decoded_keys_are_kept_per_key(void **state)
+{
+	struct dkimsign_key *keys[] = {K.rsa2048, K.rsa2048};
+	static const char *const sels[] = {"s2048", "s1024"};
+	unsigned long h1, m1, h2, m2;
+	struct run r;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 2; round++) {
+		am_dkim_keycache_stats(&h1, &m1);
+		verify_signed(&r, K.lib, keys, sels, 2);
+		am_dkim_keycache_stats(&h2, &m2);
+		assert_int_equal(r.res.count, 2);
+		expect(&r.res.sigs[0], AM_RESULT_PASS, AM_DKIM_VERIFIED,
+		    "verified");
+		/* s1024 publishes another key: the 2048-bit one in the
+		 * cache must not verify it */
+		expect(&r.res.sigs[1], AM_RESULT_FAIL, AM_DKIM_BAD_SIGNATURE,
+		    "signature did not verify");
+		if (round == 1) /* both keys were decoded before */
+			assert_true(h2 == h1 + 2 && m2 == m1);
+		done(&r);
+	}
+}
+
 #define CASE(name, fn) {"dkim: " name, fn, NULL, NULL, NULL}
 
 int
@@ -918,6 +948,8 @@ main(void)
 		     "libopendkim", only_accepted_signatures_reach_libopendkim),
 		CASE("past 2000 header fields no signature is verified",
 		    past_2000_fields_nothing_is_verified),
+		CASE("a decoded key serves later messages, only for its own "
+		     "bytes", decoded_keys_are_kept_per_key),
 	};
 	enum { NONE = sizeof(one_cases) / sizeof(one_cases[0]),
 	       NFIXED = sizeof(fixed) / sizeof(fixed[0]) };
