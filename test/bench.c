@@ -254,6 +254,8 @@ reports(const struct am_ctx *ctx, const char *message, size_t len,
 	       "(writer thread)\n", BATCH, t_write * 1e6);
 	printf("  recording / whole core                  %8.3f\n",
 	    (t_build + t_write) / t_full);
+}
+
 /* The header blocks of the floods; the body is one line. */
 static char *
 flood(const char *kind)
