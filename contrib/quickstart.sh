@@ -18,14 +18,18 @@ top=$(pwd)
 
 BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config
 	libunbound-dev libopendkim-dev libssl-dev libconfuse-dev libevent-dev
-	libmilter-dev libcmocka-dev libyaml-dev libidn2-dev"
+	libmilter-dev libcmocka-dev libyaml-dev libidn2-dev libsqlite3-dev
+	libpq-dev zlib1g-dev"
 # nsd: the real DNS server of the live tests; ldnsutils: signs its test
 # zones for DNSSEC; postfix + swaks: the end-to-end tests; clang +
 # libclang-rt: the fuzz targets; python3: JSON validation in the CLI
 # tests; python3-dkim + python3-authres: the independent ARC
-# implementation of the interop tests (test/arc_interop.sh).
+# implementation of the interop tests (test/arc_interop.sh);
+# postgresql-15: the fleet store's tests (a throwaway cluster);
+# libxml2-utils: xmllint, which checks reports against RFC 9990's
+# schema; sqlite3: looks into the store in the end-to-end tests.
 TEST_PACKAGES="nsd ldnsutils postfix swaks clang libclang-rt-14-dev python3
-	python3-dkim python3-authres"
+	python3-dkim python3-authres postgresql-15 libxml2-utils sqlite3"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 JOBS=$(nproc 2>/dev/null || echo 2)
 
@@ -40,9 +44,9 @@ install_packages() {
 		echo "quickstart: missing packages:$need (run as root, or install them)" >&2
 		return 1
 	fi
-	# Keep the packages' services (nsd on port 53, postfix on 25) from
-	# starting: the tests start their own servers on loopback.  Postfix
-	# installs unconfigured.
+	# Keep the packages' services (nsd on port 53, postfix on 25,
+	# PostgreSQL on 5432) from starting: the tests start their own
+	# servers on loopback.  Postfix installs unconfigured.
 	echo "postfix postfix/main_mailer_type select No configuration" |
 		debconf-set-selections 2>/dev/null
 	made_policy=

@@ -1,5 +1,6 @@
 /*
- * base64.c - base64 for DKIM and ARC tag values (see base64.h).
+ * base64.c - base64 for DKIM and ARC tag values, and in MIME's line form
+ * for report attachments (see base64.h).
  *
  * The decoder is strict about the alphabet and the padding, so that two
  * readers cannot see two different signatures in one b= value, and
@@ -115,5 +116,21 @@ am_base64_encode(struct am_buf *b, const unsigned char *p, size_t len)
 		am_buf_addc(b, alphabet[v >> 12 & 63]);
 		am_buf_addc(b, alphabet[v >> 6 & 63]);
 		am_buf_addc(b, '=');
+	}
+}
+
+/* RFC 2045 6.8: 76 characters a line, so 57 bytes of input. */
+#define MIME_LINE_BYTES 57
+
+void
+am_base64_encode_mime(struct am_buf *b, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t k, n;
+
+	for (k = 0; k < len; k += n) {
+		n = len - k < MIME_LINE_BYTES ? len - k : MIME_LINE_BYTES;
+		am_base64_encode(b, p + k, n);
+		am_buf_addc(b, '\n');
 	}
 }

@@ -1,7 +1,8 @@
 /*
  * base64.h - base64 (RFC 4648 4) as DKIM and ARC write it: b=, bh= and
  * the p= of key records (RFC 6376 2.4), where folding white space may
- * appear anywhere and is ignored.
+ * appear anywhere and is ignored; and in MIME's line form (RFC 2045 6.8)
+ * for report attachments.
  *
  * Threads: no state.
  */
@@ -25,5 +26,12 @@ bool am_base64_decode(const char *s, size_t len, unsigned char *out,
 
 /* Appends the base64 of len bytes at p to b, padded, on one line. */
 void am_base64_encode(struct am_buf *b, const unsigned char *p, size_t len);
+
+/*
+ * Appends the base64 of len bytes at data to b as RFC 2045 6.8 writes it
+ * in a body: lines of 76 characters, each ending in LF (a report goes to
+ * the local sendmail, which takes local line ends); nothing for len 0.
+ */
+void am_base64_encode_mime(struct am_buf *b, const void *data, size_t len);
 
 #endif

@@ -45,6 +45,9 @@ static const int modes_values[] = {AM_MODE_REJECT, AM_MODE_QUARANTINE,
 static const char *const pin_actions[] = {"quarantine", "reject", NULL};
 static const int pin_actions_values[] = {AM_ACTION_QUARANTINE,
     AM_ACTION_REJECT};
+static const char *const redactions[] = {"local-parts", "none", NULL};
+static const int redactions_values[] = {AM_REDACT_LOCAL_PARTS,
+    AM_REDACT_NONE};
 static const char *const multi_from[] = {"evaluate", "quarantine", "reject",
     NULL};
 static const int multi_from_values[] = {AM_MULTI_FROM_EVALUATE,
@@ -165,6 +168,45 @@ static const struct am_config_key keys[] = {
 	    .def = "", .off = OFF(arc_seal_selector)},
 	{.section = "arc", .name = "seal_key", .type = K_STR, .def = "",
 	    .off = OFF(arc_seal_key)},
+	{.section = "reports", .name = "record", .type = K_BOOL,
+	    .def = "false", .off = OFF(reports.record)},
+	{.section = "reports", .name = "store", .type = K_STORE,
+	    .def = "sqlite:/var/lib/authmilter/reports.db",
+	    .off = OFF(reports.store)},
+	{.section = "reports", .name = "queue_size", .type = K_UINT,
+	    .def = "10000", .off = OFF(reports.queue_size), .min = 1,
+	    .max = 1000000},
+	{.section = "reports", .name = "org_name", .type = K_STR, .def = "",
+	    .off = OFF(reports.org_name)},
+	{.section = "reports", .name = "org_domain", .type = K_DOMAIN,
+	    .def = "", .off = OFF(reports.org_domain)},
+	{.section = "reports", .name = "contact", .type = K_STR, .def = "",
+	    .off = OFF(reports.contact)},
+	{.section = "reports", .name = "extra_contact_info", .type = K_STR,
+	    .def = "", .off = OFF(reports.extra_contact_info)},
+	{.section = "reports", .name = "from", .type = K_STR, .def = "",
+	    .off = OFF(reports.from)},
+	{.section = "reports", .name = "report_id_format", .type = K_RIDFMT,
+	    .def = "%b.%d@%s", .off = OFF(reports.report_id_format)},
+	{.section = "reports", .name = "interval", .type = K_UINT,
+	    .def = "86400", .off = OFF(reports.interval), .min = 3600,
+	    .max = 86400},
+	{.section = "reports", .name = "max_size", .type = K_UINT,
+	    .def = "10240", .off = OFF(reports.max_size), .min = 16,
+	    .max = 1048576},
+	{.section = "reports", .name = "sendmail", .type = K_STR,
+	    .def = "/usr/sbin/sendmail", .off = OFF(reports.sendmail)},
+	{.section = "reports", .name = "retention_days", .type = K_UINT,
+	    .def = "14", .off = OFF(reports.retention_days), .min = 1,
+	    .max = 3650},
+	{.section = "reports", .name = "failure_reports", .type = K_BOOL,
+	    .def = "false", .off = OFF(reports.failure_reports)},
+	{.section = "reports", .name = "failure_redaction", .type = K_ENUM,
+	    .def = "local-parts", .off = OFF(reports.failure_redaction),
+	    CHOICES(redactions)},
+	{.section = "reports", .name = "failure_rate", .type = K_UINT,
+	    .def = "10", .off = OFF(reports.failure_rate), .min = 1,
+	    .max = 10000},
 	/* titled sections: stored by fill_titled(), off is unused */
 	{.section = "domain", .name = "mode", .type = K_ENUM, .def = NULL,
 	    CHOICES(modes), .titled = true},
@@ -180,7 +222,8 @@ _Static_assert(sizeof(enum am_log_level) == sizeof(int) &&
 	sizeof(enum am_action) == sizeof(int) &&
 	sizeof(enum am_quarantine_mode) == sizeof(int) &&
 	sizeof(enum am_multi_from) == sizeof(int) &&
-	sizeof(enum am_dmarc_mode) == sizeof(int),
+	sizeof(enum am_dmarc_mode) == sizeof(int) &&
+	sizeof(enum am_redaction) == sizeof(int),
     "enums are stored through int *");
 
 size_t
@@ -297,7 +340,7 @@ make_opt(const struct am_config_key *k)
 }
 
 static const char *const sections[] = {"milter", "status", "dns", "spf", "dkim",
-    "dmarc", "policy", "arc", "domain", "pin"};
+    "dmarc", "policy", "arc", "reports", "domain", "pin"};
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* The options of each section, then the root; all from the table. */

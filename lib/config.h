@@ -10,6 +10,7 @@
  *     milter { socket = "inet:8893@127.0.0.1" }
  *     dns    { resolvers = {"127.0.0.1@5353"}  timeout = 5 }
  *     dmarc  { temperror = tempfail }
+ *     reports { record = true  store = "sqlite:/var/lib/authmilter/reports.db" }
  *     domain "lists.example" { mode = quarantine }
  *     pin "partner.example" { networks = {"198.51.100.0/24"} }
  *     arc    { trusted_sealers = {"lists.example"} }
@@ -43,6 +44,33 @@ enum am_quarantine_mode {
 	AM_QUARANTINE_HOLD,   /* the MTA's hold queue */
 	AM_QUARANTINE_HEADER, /* add quarantine_header, deliver */
 	AM_QUARANTINE_NONE,   /* deliver untouched (A-R still says it) */
+};
+
+/* reports.failure_redaction */
+enum am_redaction {
+	AM_REDACT_LOCAL_PARTS, /* local parts of addresses hidden */
+	AM_REDACT_NONE,
+};
+
+/* The reports section: recording for DMARC reports, and sending them
+ * (authmilter-report). */
+struct am_report_config {
+	bool record;		/* the daemon records evaluations */
+	char *store;		/* "sqlite:/PATH" or "postgresql://..." */
+	unsigned queue_size;	/* rows waiting for the writer thread */
+	char *org_name;		/* "" : org_domain */
+	char *org_domain;	/* "" : the host name */
+	char *contact;		/* "" : postmaster@org_domain */
+	char *extra_contact_info;
+	char *from;		/* "" : contact */
+	char *report_id_format;
+	unsigned interval;	/* seconds per aggregate report */
+	unsigned max_size;	/* KB of one compressed report */
+	char *sendmail;		/* the command, split at spaces */
+	unsigned retention_days;
+	bool failure_reports;
+	enum am_redaction failure_redaction;
+	unsigned failure_rate;	/* per policy domain and hour */
 };
 
 struct am_cidr_list {
@@ -116,6 +144,8 @@ struct am_config {
 	/* arc: trusted sealers (policy), and our seal */
 	struct am_str_list arc_trusted_sealers;
 	char *arc_seal_domain, *arc_seal_selector, *arc_seal_key; /* "": none */
+
+	struct am_report_config reports;
 
 	/* domain "example.com" { mode = quarantine } */
 	struct am_domain_mode *domain_modes;

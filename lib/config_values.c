@@ -12,6 +12,8 @@
 
 #include "config_internal.h"
 #include "domain.h"
+#include "report_id.h"
+#include "store_uri.h"
 
 bool
 am_config_is_list(enum am_config_type type)
@@ -187,6 +189,10 @@ am_config_check(const struct am_config_key *k, const char *v, const char **why)
 		return check_reply(v, k->min, why);
 	case K_FIELDNAME:
 		return (k->empty_ok && *v == '\0') || check_fieldname(v, why);
+	case K_STORE:
+		return am_store_uri_valid(v, why);
+	case K_RIDFMT:
+		return am_report_id_format_valid(v, why);
 	case K_DOMAIN:
 		if (*v == '\0' || am_domain_valid(v, strlen(v)))
 			return true;

@@ -462,6 +462,8 @@ am_msg_finish(struct am_msg *msg)
 	seal(msg);
 	v->summary = am_verdict_summary(msg->arena, v);
 	v->trace = tracer(msg);
+	v->mail_from = msg->mail_from;
+	v->headers = msg->headers;
 	return v;
 }
 

@@ -157,6 +157,7 @@ dmarc_reject(const struct am_policy_options *opt, struct am_arena *arena,
 	if (mode_for(opt, d->author_domain) == AM_MODE_QUARANTINE) {
 		a->action = AM_ACTION_QUARANTINE;
 		a->note = "mode quarantine";
+		a->tag = "mode";
 		consider(acc, a->action, d->author_domain,
 		    "dmarc-mode-quarantine",
 		    am_arena_printf(arena, "DMARC fail for %s under %s: "
@@ -165,6 +166,7 @@ dmarc_reject(const struct am_policy_options *opt, struct am_arena *arena,
 	} else if ((sign = indirect_sign(opt, arena, in, &tag)) != NULL) {
 		a->action = AM_ACTION_QUARANTINE;
 		a->note = sign;
+		a->tag = tag;
 		consider(acc, a->action, d->author_domain,
 		    "indirect-flow",
 		    am_arena_printf(arena, "DMARC fail for %s under %s: "
@@ -191,6 +193,7 @@ arc_vouched(struct am_arena *arena, struct am_author *a, struct acc *acc)
 
 	a->action = AM_ACTION_ACCEPT;
 	a->note = am_arena_printf(arena, "reason=%s", tag);
+	a->tag = "arc"; /* RFC 9990 3.1.6: trusted_forwarder */
 	consider(acc, a->action, d->author_domain, "arc-trusted-sealer",
 	    am_arena_printf(arena, "DMARC fail for %s under %s: accepted, its "
 		"ARC chain sealed by %s (a trusted sealer) reports a pass",
@@ -215,6 +218,7 @@ dmarc_one(const struct am_policy_options *opt, struct am_arena *arena,
 			arc_vouched(arena, a, acc);
 		} else if (mode_for(opt, d->author_domain) == AM_MODE_NONE) {
 			a->note = "mode none";
+			a->tag = "mode";
 			consider(acc, a->action, d->author_domain,
 			    "dmarc-mode-none",
 			    am_arena_printf(arena, "DMARC fail for %s under "

@@ -139,6 +139,9 @@ struct am_author {
 			     List-Id"; for the A-R comment, or NULL */
 	const char *arc_sealer; /* a trusted ARC sealer vouches for this
 				   DMARC failure (arc_trust.c), or NULL */
+	const char *tag;  /* the same in one word ("list", "forwarder",
+			     "srs", "arc", "mode"), or NULL: what aggregate reports
+			     give as the override reason (RFC 9990 3.1.6) */
 };
 
 struct am_decision {
@@ -156,7 +159,7 @@ void am_policy_defaults(struct am_policy_options *opt);
 
 /*
  * Decides for a message whose Author Domains were evaluated into
- * authors[0..n) (their applied, action and note fields are filled in),
+ * authors[0..n) (their applied, action, note and tag fields are filled in),
  * with from describing trouble with the From field.  Strings from arena.
  */
 void am_policy_decide(const struct am_policy_options *opt,

@@ -53,6 +53,9 @@ struct am_verdict {
 	size_t header_bytes, body_bytes;
 	bool headers_truncated; /* more header bytes than we keep */
 	const char *auth_user;	/* SASL login, or NULL */
+	const char *mail_from;	/* envelope sender without <> ("" for the
+				   null sender), or NULL: none was given */
+	const struct am_header *headers; /* the fields kept, in order */
 };
 
 /*

@@ -5,14 +5,15 @@
  * The header changes come first: the MTA takes them only before the
  * answer to end of message; the ARC seal after our Authentication-
  * Results, which it copies.  The answer follows (reject, defer,
- * quarantine, accept), then what only observes: counters and the log
- * line, which report the answer actually given.
+ * quarantine, accept), then what only observes: counters, the log line
+ * and the report rows, which report the answer actually given.
  */
 #include "autoconfig.h"
 
 #include "eom.h"
 #include "log.h"
 #include "metrics.h"
+#include "recorder.h"
 #include "reply.h"
 #include "seal.h"
 
@@ -24,6 +25,7 @@ static consumer_fn *const consumers[] = {
 	reply_action,  /* the answer to the MTA */
 	metrics_eom,   /* the status endpoint's counters */
 	log_eom,       /* one line per message */
+	recorder_eom,  /* rows for DMARC reports, queued for the writer */
 };
 
 sfsistat

@@ -41,6 +41,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "nodelay.h"
+#include "recorder.h"
 #include "runtime.h"
 #include "sigwait.h"
 #include "status.h"
@@ -403,6 +404,7 @@ reload(const struct options *o)
 		metrics_reload(false);
 		goto out;
 	}
+	recorder_configure(rt->cfg);
 	runtime_install(rt);
 	metrics_reload(true);
 	log_msg(AM_LOG_NOTICE, "configuration reloaded from %s",
@@ -455,6 +457,7 @@ serve(const struct options *o)
 		    DRAIN_SECONDS);
 	smfi_stop();
 	pthread_join(milter, NULL);
+	recorder_stop();
 	status_stop();
 	runtime_install(NULL);
 	return EX_OK;
@@ -527,6 +530,7 @@ start(const struct options *o, struct am_config *cfg)
 		log_msg(AM_LOG_ERR, "%s", err);
 		return EX_CONFIG;
 	}
+	recorder_configure(rt->cfg);
 	runtime_install(rt);
 	metrics_start();
 	if (!setup_signals()) {

@@ -23,6 +23,8 @@ static atomic_ulong failed;
 static atomic_ulong spf[NRESULTS], dkim[NRESULTS], dmarc[NRESULTS];
 static atomic_ulong reloads_taken, reloads_refused;
 static atomic_ulong connections_refused;
+static atomic_ulong report_rows[METRICS_REPORT_LIMITED + 1];
+static atomic_int report_store_up = -1; /* -1: reports not recorded */
 static time_t started; /* written once, before any thread reads it */
 
 /* The results each method can produce (RFC 8601 2.7), in this order. */
@@ -78,6 +80,18 @@ metrics_failed(void)
 }
 
 void
+metrics_report(enum metrics_report what, unsigned long n)
+{
+	atomic_fetch_add_explicit(&report_rows[what], n, memory_order_relaxed);
+}
+
+void
+metrics_report_store(bool up)
+{
+	atomic_store(&report_store_up, up ? 1 : 0);
+}
+
+void
 metrics_reload(bool taken)
 {
 	count(taken ? &reloads_taken : &reloads_refused);
@@ -95,6 +109,33 @@ family(struct am_buf *b, const char *name, const char *type,
 {
 	am_buf_printf(b, "# HELP authmilter_%s %s\n# TYPE authmilter_%s %s\n",
 	    name, help, name, type);
+}
+
+/* The report families, once reports are recorded. */
+static void
+reports(struct am_buf *b)
+{
+	static const char *const outcomes[] = {"written", "queue_full",
+	    "store_error"};
+	size_t i;
+
+	if (atomic_load(&report_store_up) < 0)
+		return;
+	family(b, "report_rows_total", "counter",
+	    "DMARC report rows (and failure reports): written to the store, "
+	    "or dropped because the queue was full or the store failed.");
+	for (i = 0; i < sizeof(outcomes) / sizeof(*outcomes); i++)
+		am_buf_printf(b, "authmilter_report_rows_total{outcome=\"%s\"} "
+				 "%lu\n",
+		    outcomes[i], value(&report_rows[i]));
+	family(b, "report_failures_limited_total", "counter",
+	    "Failure reports not kept: over reports.failure_rate.");
+	am_buf_printf(b, "authmilter_report_failures_limited_total %lu\n",
+	    value(&report_rows[METRICS_REPORT_LIMITED]));
+	family(b, "report_store_up", "gauge",
+	    "1 while the report store is open, 0 while it is unavailable.");
+	am_buf_printf(b, "authmilter_report_store_up %d\n",
+	    atomic_load(&report_store_up));
 }
 
 #define N(a) (sizeof(a) / sizeof(*(a)))
@@ -147,6 +188,7 @@ metrics_render(struct am_buf *b, unsigned connections)
 	    value(&failed));
 	for (i = 0; i < N(methods); i++)
 		results(b, i);
+	reports(b);
 	family(b, "reloads_total", "counter",
 	    "SIGHUPs, by whether the new configuration was taken.");
 	am_buf_printf(b, "authmilter_reloads_total{outcome=\"taken\"} %lu\n"

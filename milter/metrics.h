@@ -22,6 +22,19 @@ void metrics_eom(struct eom *e);
 /* Counts a message deferred because it could not be evaluated. */
 void metrics_failed(void);
 
+/* What became of report rows (recorder.c). */
+enum metrics_report {
+	METRICS_REPORT_WRITTEN,
+	METRICS_REPORT_QUEUE_FULL,  /* dropped: the queue was full */
+	METRICS_REPORT_STORE_ERROR, /* dropped: the store failed a write */
+	METRICS_REPORT_LIMITED,	    /* failure reports over the limit */
+};
+
+void metrics_report(enum metrics_report what, unsigned long n);
+
+/* Whether the report store is open (a gauge). */
+void metrics_report_store(bool up);
+
 /* Counts a SIGHUP: taken or refused. */
 void metrics_reload(bool taken);
 

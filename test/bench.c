@@ -23,6 +23,10 @@
  *             name against each field); and an ARC set over 26,000
  *             From fields whose AMS names From 64 times (lib/arc_canon.c
  *             picks fields from an index, not by scanning)
+ *   reports   what recording for DMARC reports adds to a message: its
+ *             report row built from the verdict (on the milter thread),
+ *             then written to SQLite in batches (on the writer thread),
+ *             beside the whole core
  *
  * DNS comes from a static zone (the resolver's cache would answer a
  * running daemon the same way).  The message is 5 KB, signed at start
@@ -35,6 +39,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arcsign.h"
 #include "arena.h"
@@ -42,11 +47,15 @@
 #include "dkimsign.h"
 #include "eml.h"
 #include "message.h"
+#include "report.h"
+#include "store.h"
 #include "verdict.h"
 #include "zone.h"
 
 #define ROUNDS	     3000
 #define SEAL_ROUNDS  500 /* sealing signs twice: RSA-2048 is slow */
+#define WRITES	     30000 /* report rows written to SQLite */
+#define BATCH	     250
 #define FLOOD_FIELDS 26000
 #define FLOOD_ROUNDS 3
 /* 64 soft hyphens (U+00AD), which IDNA mapping removes */
@@ -119,7 +128,8 @@ make_dns(const struct dkimsign_key *key)
 
 	am_buf_init(&z, 0);
 	am_buf_adds(&z, "example.com TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"
-			"_dmarc.example.com TXT \"v=DMARC1; p=reject\"\n"
+			"_dmarc.example.com TXT \"v=DMARC1; p=reject; "
+			"rua=mailto:d@example.com\"\n"
 			"7.2.0.192.in-addr.arpa PTR mail.example.com\n"
 			"mail.example.com A 192.0.2.7\n");
 	dkimsign_zone_txt(&z, "sel._domainkey.example.com", key->record);
@@ -186,6 +196,32 @@ arc_alone(struct bench *b)
 	am_dns_session_end(s);
 	am_arena_free(arena);
 }
+
+/* The report row of v, built as the daemon's recorder does; kept in
+ * *keep the first time, else freed. */
+static void
+report_row(const struct am_verdict *v, struct am_report_row **keep)
+{
+	struct am_report_input in = {(int64_t)time(NULL), "mx.example.net",
+	    "mx.example.net", "4Xk2p1", true};
+	struct am_report_row *rows[4];
+
+	if (am_report_rows(v, &in, rows, 4) != 1) {
+		fprintf(stderr, "bench: no report row\n");
+		exit(1);
+	}
+	if (keep != NULL && *keep == NULL)
+		*keep = rows[0];
+	else
+		free(rows[0]);
+}
+
+/* Report rows built from one verdict, timed: the first row is kept. */
+struct rows {
+	struct am_report_row *row;
+	double t;
+	unsigned n;
+};
 
 /* One message through the whole core, from a client that passes SPF and
  * iprev for example.com; the caller frees *conn and the message. */
@@ -282,6 +318,74 @@ run_cases(struct bench_case *cases, size_t n)
 			cases[k].seconds += now() - t0;
 			cases[k].messages += cases[k].batch;
 		}
+}
+
+/* Seconds per row written to a fresh SQLite store, in batches. */
+static double
+write_rows(struct am_report_row *row)
+{
+	struct am_report_row *batch[BATCH];
+	char dir[] = "/tmp/authmilter-bench.XXXXXX", uri[128], err[512];
+	struct am_store *s;
+	double t0, t;
+	int i;
+
+	if (mkdtemp(dir) == NULL)
+		exit(1);
+	snprintf(uri, sizeof(uri), "sqlite:%s/reports.db", dir);
+	if ((s = am_store_open(uri, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	for (i = 0; i < BATCH; i++)
+		batch[i] = row;
+	t0 = now();
+	for (i = 0; i < WRITES; i += BATCH)
+		if (!am_store_write(s, batch, BATCH, NULL, 0, err, sizeof(err))) {
+			fprintf(stderr, "bench: %s\n", err);
+			exit(1);
+		}
+	t = (now() - t0) / WRITES;
+	am_store_close(s);
+	snprintf(uri, sizeof(uri), "rm -rf %s", dir);
+	if (system(uri) != 0)
+		fprintf(stderr, "bench: could not remove %s\n", dir);
+	return t;
+}
+
+/* The report row of a message (built on the milter thread) and its
+ * write (on the writer thread), beside the whole core. */
+static void
+reports(const struct am_ctx *ctx, const char *message, size_t len,
+    double t_full)
+{
+	struct rows rows = {NULL, 0, 0};
+	struct am_conn *conn;
+	struct am_msg *msg;
+	const struct am_verdict *v;
+	double t_build, t_write, t0;
+	int i, k;
+
+	for (i = 0; i < ROUNDS / 10; i++) {
+		msg = one_message(ctx, message, len, &conn);
+		v = am_msg_finish(msg);
+		t0 = now();
+		for (k = 0; k < 100; k++)
+			report_row(v, &rows.row);
+		rows.t += now() - t0;
+		rows.n += 100;
+		am_msg_free(msg);
+		am_conn_free(conn);
+	}
+	t_build = rows.t / rows.n;
+	t_write = write_rows(rows.row);
+	free(rows.row);
+	printf("  report row built from the verdict        %8.1f us/message "
+	       "(milter thread)\n", t_build * 1e6);
+	printf("  report row written to SQLite, %d a batch %5.1f us/row "
+	       "(writer thread)\n", BATCH, t_write * 1e6);
+	printf("  recording / whole core                   %8.3f\n",
+	    (t_build + t_write) / t_full);
 }
 
 /* The header blocks of the floods; the body is one line. */
@@ -476,6 +580,8 @@ main(void)
 		printf("  peak resident set (whole run)            %8ld KB\n",
 		    ru.ru_maxrss);
 	}
+	reports(&ctx, message, len,
+	    cases[1].seconds / (double)cases[1].messages);
 	floods(&ctx, list);
 	am_arc_sealer_free(list);
 	am_arc_sealer_free(eds);

@@ -13,6 +13,11 @@
 # message, per round and over ROUNDS rounds (default 3; BENCH_MESSAGES
 # messages each, default 4000), so that a noisy machine shows as spread.
 # The daemon's resident memory after each round shows a leak as growth.
+# Then the cost of recording for DMARC reports: a second daemon with
+# reports.record on, CPU per message of both measured the same way; and
+# authmilter-report send over a store of 1,000,000 rows (REPORT_ROWS=N
+# for another size; SQLite, and PostgreSQL when it is installed and
+# BENCH_PG is not 0).
 # Figures, not a test: nothing here fails on a slow machine.
 set -u
 top_srcdir=${top_srcdir:-.}
@@ -20,6 +25,7 @@ top_builddir=${top_builddir:-.}
 . "$top_srcdir/test/dnsserver.sh"
 . "$top_srcdir/test/e2e/env.sh"
 . "$top_srcdir/test/corpus.sh"
+. "$top_srcdir/test/pgserver.sh"
 
 ROUNDS=${ROUNDS:-3}
 N=${BENCH_MESSAGES:-4000}
@@ -101,3 +107,82 @@ for c in 1 32; do
 	echo "  concurrency $c: daemon $(median $a) ms CPU/message, do-nothing $(median $n); ratio $(median $r) (rounds: $(spread $r)); daemon $(median $q) msgs/s, p99 $(median $p) us"
 done
 echo "  daemon resident memory after warm-up $rss_warm KB, now $(rss VmRSS) KB, peak $(rss VmHWM) KB"
+
+# --- recording for DMARC reports, side by side ----------------------------
+# A second daemon with the same settings and reports.record on, into
+# SQLite; example.test asks for reports (rua=), so every message of the
+# corpus makes a row.  The PostgreSQL server of the last part is stopped
+# before corpus.sh removes $T.
+trap 'pg_stop; corpus_cleanup' EXIT
+e2e_port rec_port
+mkdir -p "$T/rec"
+chmod 777 "$T/rec"
+sed "s/inet:$port@/inet:$rec_port@/" "$T/authmilter.conf" >"$T/rec.conf"
+cat >>"$T/rec.conf" <<CONF
+reports {
+	record = true
+	store = "sqlite:$T/rec/reports.db"
+}
+CONF
+chmod 644 "$T/rec.conf"
+"$top_builddir/milter/authmilter" -f -c "$T/rec.conf" >"$T/rec.log" 2>&1 &
+rec_pid=$!
+corpus_pids="$corpus_pids $rec_pid"
+e2e_wait 20 grep -q ' listening on ' "$T/rec.log" ||
+	bail "the daemon with reports would not start"
+N=500 run "$rec_port" "$rec_pid" 32
+echo "recording for DMARC reports (reports.record, SQLite): the daemon's CPU per message without and with it, $N messages at concurrency 32 a run, $ROUNDS rounds"
+rratios=
+for round in $(seq 1 "$ROUNDS"); do
+	run "$port" "$am_pid" 32
+	plain=$cpu
+	run "$rec_port" "$rec_pid" 32
+	ratio=$(awk -v a="$cpu" -v b="$plain" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+	rratios="$rratios $ratio"
+	echo "  round $round: without $plain ms, with $cpu ms, ratio $ratio"
+done
+echo "  ratio with / without $(median $rratios) (rounds: $(spread $rratios))"
+kill -TERM "$rec_pid" && wait "$rec_pid"
+if command -v sqlite3 >/dev/null 2>&1; then
+	echo "  rows recorded: $(sqlite3 "$T/rec/reports.db" 'SELECT count(*) FROM am_rows')" \
+		"(messages sent to that daemon: $((500 + N * ROUNDS)))"
+fi
+
+# --- authmilter-report send over a big store -------------------------------
+ROWS=${REPORT_ROWS:-1000000}
+day=$(( ($(date +%s) / 86400 - 2) * 86400 ))
+
+# send_bench STORE: fills STORE with $ROWS rows of one day (20 domains,
+# 5000 sources), then times authmilter-report send --dry-run over them.
+send_bench() {
+	local start end
+	"$top_builddir/test/report_fill" "$1" "$ROWS" 20 5000 "$day" |
+		sed 's/^/  fill: /' || bail "report_fill $1 failed"
+	cat >"$T/send.conf" <<CONF
+dns {
+	resolvers = {"127.0.0.1@$DNS_PORT"}
+	resolve_special_names = true
+}
+reports {
+	store = "$1"
+	org_domain = "mx.bench.test"
+}
+CONF
+	rm -rf "$T/out"
+	start=$(date +%s.%N)
+	"$top_builddir/milter/authmilter-report" -c "$T/send.conf" send \
+		--dry-run "$T/out" --now $((day + 2 * 86400)) >"$T/send.log" 2>&1 ||
+		bail "authmilter-report send failed: $(tail -n 3 "$T/send.log")"
+	end=$(date +%s.%N)
+	echo "  send: $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s," \
+		"$(ls "$T"/out/*.xml.gz | wc -l) reports," \
+		"$(gzip -dc "$T"/out/*.xml.gz | grep -c '<record>') records," \
+		"$(du -ck "$T"/out/*.xml.gz | tail -n 1 | cut -f1) KB gzipped"
+}
+
+echo "authmilter-report send over $ROWS rows (SQLite):"
+send_bench "sqlite:$T/big.db"
+if [ "${BENCH_PG:-1}" != 0 ] && pg_find && pg_start "$T/pg"; then
+	echo "authmilter-report send over $ROWS rows (PostgreSQL on loopback):"
+	send_bench "$PG_URI"
+fi

@@ -93,3 +93,31 @@ test_run_table(const char *group, const char *prefix, const void *rows,
 	free(names);
 	return rc;
 }
+
+void
+test_add_rows(struct CMUnitTest *tests, size_t *n, char (*names)[160],
+    const char *prefix, const void *rows, size_t nrows, size_t size,
+    CMUnitTestFunction fn)
+{
+	size_t i;
+
+	for (i = 0; i < nrows; i++, (*n)++) {
+		const void *row = (const char *)rows + i * size;
+
+		snprintf(names[*n], sizeof(names[*n]), "%s%s", prefix,
+		    *(const char *const *)row);
+		memset(&tests[*n], 0, sizeof(tests[*n]));
+		tests[*n].name = names[*n];
+		tests[*n].test_func = fn;
+		tests[*n].initial_state = (void *)(uintptr_t)row;
+	}
+}
+
+void
+test_contains(const char *hay, const char *needle)
+{
+	if (hay == NULL)
+		fail_msg("NULL lacks \"%s\"", needle);
+	if (strstr(hay, needle) == NULL)
+		fail_msg("\"%s\" lacks \"%s\"", hay, needle);
+}

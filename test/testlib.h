@@ -47,4 +47,16 @@ int test_run_table(const char *group, const char *prefix, const void *rows,
 
 #define TEST_ROWS(rows) (rows), sizeof(rows) / sizeof((rows)[0]), sizeof((rows)[0])
 
+/*
+ * Appends to tests[*n] one named test per row of a table (each row type
+ * begins with its name), "prefix" followed by the row's name, stored in
+ * names[*n]; *n advances.  For main()s that gather several tables.
+ */
+void test_add_rows(struct CMUnitTest *tests, size_t *n, char (*names)[160],
+    const char *prefix, const void *rows, size_t nrows, size_t size,
+    CMUnitTestFunction fn);
+
+/* Fails the test unless hay (which may be NULL) contains needle. */
+void test_contains(const char *hay, const char *needle);
+
 #endif

@@ -855,27 +855,6 @@ more_than_four_addresses_are_all_kept(void **state)
 
 #define NELEM(x) (sizeof(x) / sizeof((x)[0]))
 
-/* Appends one named test per row of a table. */
-static void
-add_rows(struct CMUnitTest *tests, size_t *n, char (*names)[160],
-    const char *prefix, const void *rows, size_t nrows, size_t size,
-    CMUnitTestFunction fn)
-{
-	size_t i;
-
-	for (i = 0; i < nrows; i++, (*n)++) {
-		const void *row = (const char *)rows + i * size;
-
-		/* Every row type starts with its name. */
-		snprintf(names[*n], sizeof(names[*n]), "%s%s", prefix,
-		    *(const char *const *)row);
-		memset(&tests[*n], 0, sizeof(tests[*n]));
-		tests[*n].name = names[*n];
-		tests[*n].test_func = fn;
-		tests[*n].initial_state = (void *)row;
-	}
-}
-
 int
 main(void)
 {
@@ -902,16 +881,16 @@ main(void)
 	static char names[NTESTS][160];
 	size_t n = 0, i;
 
-	add_rows(tests, &n, names, "address: ", valid, NELEM(valid),
+	test_add_rows(tests, &n, names, "address: ", valid, NELEM(valid),
 	    sizeof(valid[0]), valid_case);
-	add_rows(tests, &n, names, "address: refuses ", invalid, NELEM(invalid),
-	    sizeof(invalid[0]), invalid_case);
-	add_rows(tests, &n, names, "address find: ", finds, NELEM(finds),
+	test_add_rows(tests, &n, names, "address: refuses ", invalid,
+	    NELEM(invalid), sizeof(invalid[0]), invalid_case);
+	test_add_rows(tests, &n, names, "address find: ", finds, NELEM(finds),
 	    sizeof(finds[0]), find_case);
-	add_rows(tests, &n, names, "address to_ascii: ", asciis, NELEM(asciis),
-	    sizeof(asciis[0]), ascii_case);
-	add_rows(tests, &n, names, "idna: ", idna_names, NELEM(idna_names),
-	    sizeof(idna_names[0]), idna_case);
+	test_add_rows(tests, &n, names, "address to_ascii: ", asciis,
+	    NELEM(asciis), sizeof(asciis[0]), ascii_case);
+	test_add_rows(tests, &n, names, "idna: ", idna_names,
+	    NELEM(idna_names), sizeof(idna_names[0]), idna_case);
 	for (i = 0; i < NELEM(fixed); i++)
 		tests[n++] = fixed[i];
 	return _cmocka_run_group_tests("address", tests, n, NULL, NULL);
