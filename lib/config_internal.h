@@ -30,7 +30,6 @@ enum am_config_type {
 	K_FORWARDER_LIST, /* networks or host names */
 	K_STORE,	  /* a report store: sqlite:/PATH, postgresql://... */
 	K_RIDFMT,	  /* a Report-ID format (report_id.h) */
-	K_DOMAIN,	  /* a domain name, or "" */
 };
 
 struct am_config_key {
