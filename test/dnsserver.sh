@@ -7,6 +7,8 @@
 #                                missing or will not start
 #   dns_stop                     stops it (call from an EXIT trap)
 
+. "${top_srcdir:-.}/test/ports.sh"
+
 DNS_PORT=
 dns_dir=
 
@@ -27,7 +29,7 @@ dns_start() {
 	command -v nsd >/dev/null 2>&1 || return 1
 	mkdir -p "$dns_dir"
 	for attempt in 1 2 3 4 5; do
-		DNS_PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		test_port DNS_PORT
 		{
 			printf 'server:\n\tip-address: 127.0.0.1\n\tport: %s\n' "$DNS_PORT"
 			printf '\tusername: ""\n\tdatabase: ""\n\tserver-count: 1\n'

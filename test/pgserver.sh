@@ -67,7 +67,7 @@ pg_start() {
 	pg_as "$pg_bindir/initdb" -D "$pg_dir/data" -A trust -U authmilter \
 		-E UTF8 --no-sync >"$pg_dir/initdb.log" 2>&1 || return 1
 	for attempt in 1 2 3 4 5; do
-		PG_PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		test_port PG_PORT
 		(exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null && continue
 		pg_resume && break
 		PG_PORT=

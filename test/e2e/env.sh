@@ -13,7 +13,7 @@ e2e_ports=
 e2e_port() {
 	local p
 	while :; do
-		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		test_port p
 		case " $e2e_ports " in *" $p "*) continue ;; esac
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			e2e_ports="$e2e_ports $p"
