@@ -30,10 +30,12 @@
 #include "autoconfig.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "address.h"
 #include "buf.h"
 #include "idna.h"
+#include "ip.h"
 
 /* Comments nested deeper are a syntax error, not a stack to grow. */
 #define COMMENT_DEPTH_MAX 32
@@ -680,4 +682,15 @@ am_address_parse_list(struct am_arena *arena, const char *text, size_t len,
 	am_buf_release(&p.domain);
 	*why = p.why;
 	return p.why == NULL;
+}
+
+bool
+am_address_ip_literal(const char *s, size_t len)
+{
+	struct am_ip ip;
+
+	if (len > 5 && strncasecmp(s, "IPv6:", 5) == 0)
+		return am_ip_parse(s + 5, len - 5, &ip) &&
+		    ip.family == AM_IP_V6;
+	return am_ip_parse(s, len, &ip) && ip.family == AM_IP_V4;
 }

@@ -70,4 +70,11 @@ size_t am_address_find_domains(struct am_arena *arena, const char *text,
 const char *am_domain_to_ascii(struct am_arena *arena, const char *domain,
     size_t len);
 
+/*
+ * True for the inside of an RFC 5321 4.1.3 address literal, "192.0.2.1"
+ * or "IPv6:2001:db8::1": it names no domain.  Any other literal
+ * ("[bank.example]") shows a reader a domain, and is evaluated as one.
+ */
+bool am_address_ip_literal(const char *s, size_t len);
+
 #endif

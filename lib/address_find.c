@@ -5,10 +5,12 @@
  * What matters is the domain a reader would show, so it looks for every
  * '@' (and the full-width look-alikes a human reads as one) outside
  * comments, quoted strings and domain literals, and takes the domain-like
- * text after it: atoms of letters, digits, '-', '_' and UTF-8, joined by
- * dots with white space or comments around them as RFC 5322 4.4
- * obs-domain allows.  On a header that does parse it finds at least every
- * ascii_domain the parser gives (the fuzz target checks this).
+ * text after it: runs of anything but white space and the specials
+ * around addresses, joined by dots with white space or comments around
+ * them as RFC 5322 4.4 obs-domain allows.  What no domain may hold stays
+ * in the name for idna.c to refuse (idna.h keeps its longest valid
+ * suffix), rather than ending it early.  On a header that does parse it finds
+ * at least every ascii_domain the parser gives (the fuzz target checks this).
  *
  * When a comment, quoted string or literal is not closed, a reader shows
  * the raw text, so hiding its inside would hide a domain the human sees
@@ -87,22 +89,28 @@ skip_space(struct finder *f, size_t i)
 	return i;
 }
 
+/*
+ * What ends a domain for a reader: white space, the specials around
+ * addresses, a dot (between labels), an at-sign, the "?=" that ends an
+ * encoded-word, NUL (C strings end there).  Any other byte, a control
+ * character, DEL, '\\' or bytes that are no UTF-8, is part of the name for
+ * idna.c to refuse, so that it cannot cut "bank<DEL>.example" down to the
+ * "bank" before it.
+ */
+static bool
+ends_domain(const struct finder *f, size_t i)
+{
+	return strchr(" \t\r\n.<>()[],;:\"'", f->s[i]) != NULL ||
+	    (f->s[i] == '?' && i + 1 < f->len && f->s[i + 1] == '=') ||
+	    am_idna_at_sign(f->s + i, f->len - i) > 0;
+}
+
 /* End of the run of domain characters from s[i] (no dots). */
 static size_t
 name_run(const struct finder *f, size_t i)
 {
-	uint32_t cp;
-	size_t n;
-
-	while (i < f->len) {
-		if (am_idna_name_char((unsigned char)f->s[i]))
-			n = 1;
-		else if ((unsigned char)f->s[i] < 0x80 ||
-		    am_idna_at_sign(f->s + i, f->len - i) > 0 ||
-		    (n = am_idna_utf8_decode(f->s + i, f->len - i, &cp)) == 0)
-			break;
-		i += n;
-	}
+	while (i < f->len && !ends_domain(f, i))
+		i++;
 	return i;
 }
 
@@ -134,13 +142,26 @@ take_domain(struct finder *f, size_t i)
 {
 	size_t end, k;
 
+	const char *lit_end;
+	char close = 0;
+
 	i = skip_space(f, i);
-	if (f->hide && i < f->len && f->s[i] == '[')
-		return skip_hidden(f, i);
+	/* "ceo@[bank.example]", "ceo@\"bank.example\"", "ceo@<bank.example>":
+	 * a reader shows the domain inside; "[192.0.2.1]" names none. */
+	if (i < f->len && f->s[i] == '[' &&
+	    (lit_end = memchr(f->s + i, ']', f->len - i)) != NULL &&
+	    am_address_ip_literal(
+		f->s + i + 1, (size_t)(lit_end - f->s) - i - 1))
+		return (size_t)(lit_end - f->s) + 1;
+	if (i < f->len && f->s[i] != '\0' && strchr("[\"<", f->s[i]) != NULL) {
+		close = f->s[i] == '[' ? ']' : f->s[i] == '<' ? '>' : '"';
+		i++;
+	}
 	am_buf_reset(&f->name);
-	/* Runs joined by dots, the first not empty; a later empty one is an
-	 * empty label ("bank..example" is not "bank"), for idna.c to judge. */
-	if ((end = name_run(f, i)) == i)
+	/* Runs joined by dots; an empty one is an empty label (".bank" and
+	 * "bank..example" are not "bank"), for idna.c to judge. */
+	end = name_run(f, i);
+	if (end == i && (i == f->len || f->s[i] != '.'))
 		return i;
 	for (;;) {
 		am_buf_add(&f->name, f->s + i, end - i);
@@ -154,7 +175,7 @@ take_domain(struct finder *f, size_t i)
 	}
 	if (f->name.len > 0)
 		keep(f);
-	return i;
+	return close != 0 && i < f->len && f->s[i] == close ? i + 1 : i;
 }
 
 static void

@@ -21,6 +21,7 @@
 
 #include "address.h"
 #include "authors.h"
+#include "encword.h"
 
 #define FIELD_ADDRESSES_MAX 32	/* addresses read from one From field */
 #define SPELLINGS_MAX	    256 /* distinct spellings converted */
@@ -195,42 +196,87 @@ add_spelling(struct am_authors *a, const char *raw, size_t len)
 	return name != NULL && add_name(a, name) ? 1 : 0;
 }
 
-size_t
-am_authors_field(struct am_authors *a, const char *value, size_t len)
+/* The domains a lenient reader would show in len bytes at text, added;
+ * *found counts them, added or known. */
+static size_t
+add_found(struct am_authors *a, const char *text, size_t len, size_t *found)
 {
-	struct am_address_list list;
-	const char *found[FIELD_ADDRESSES_MAX], *why;
+	const char *domains[FIELD_ADDRESSES_MAX];
 	size_t i, n, added = 0;
 	bool more;
 
-	a->facts.fields++;
-	if (a->facts.more)
-		return 0; /* the answer is known: too many */
-	if (am_address_parse_list(
-		a->arena, value, len, FIELD_ADDRESSES_MAX, &list, &why)) {
-		for (i = 0; i < list.count; i++)
-			if (!list.addrs[i].literal)
-				added += add_spelling(a, list.addrs[i].domain,
-				    list.addrs[i].domain_len);
-		if (list.truncated)
-			am_authors_lost(a,
-			    "more than 32 addresses in a From "
-			    "field");
-		return added;
-	}
-	/* Read the way a lenient mail reader would still display it, so
-	 * that breaking the syntax cannot hide a spoofed domain. */
+	n = am_address_find_domains(
+	    a->arena, text, len, domains, FIELD_ADDRESSES_MAX, &more);
+	for (i = 0; i < n; i++)
+		added += add_spelling(a, domains[i], strlen(domains[i]));
+	if (more)
+		am_authors_lost(a,
+		    "more than 32 domains in a malformed From "
+		    "field");
+	*found += n;
+	return added;
+}
+
+/* The domains that encoded-words in len bytes at text show a careless
+ * reader once decoded (encword.h). */
+static size_t
+add_encoded(struct am_authors *a, const char *text, size_t len, size_t *found)
+{
+	const char *decoded;
+	size_t dlen;
+
+	if ((decoded = am_encword_decode(a->arena, text, len, &dlen)) == NULL)
+		return 0;
+	return add_found(a, decoded, dlen, found);
+}
+
+/* Read the way a lenient mail reader would still display it, so that
+ * breaking the syntax, or leaving the field without a mailbox (an empty
+ * group whose name is an address, an address hidden in an encoded-word),
+ * cannot hide a domain a human sees. */
+static size_t
+read_leniently(
+    struct am_authors *a, const char *value, size_t len, const char *why)
+{
+	size_t added, found = 0;
+
 	if (!a->facts.malformed) {
 		a->facts.malformed = true;
 		a->facts.why = why;
 	}
-	n = am_address_find_domains(
-	    a->arena, value, len, found, FIELD_ADDRESSES_MAX, &more);
-	for (i = 0; i < n; i++)
-		added += add_spelling(a, found[i], strlen(found[i]));
-	if (more)
+	added = add_found(a, value, len, &found);
+	if (found == 0)
+		added += add_encoded(a, value, len, &found);
+	return added;
+}
+
+size_t
+am_authors_field(struct am_authors *a, const char *value, size_t len)
+{
+	struct am_address_list list;
+	const struct am_address *ad;
+	const char *why;
+	size_t i, added = 0, found = 0;
+
+	a->facts.fields++;
+	if (a->facts.more)
+		return 0; /* the answer is known: too many */
+	if (!am_address_parse_list(
+		a->arena, value, len, FIELD_ADDRESSES_MAX, &list, &why))
+		return read_leniently(a, value, len, why);
+	if (list.count == 0)
+		return read_leniently(a, value, len, "no mailbox");
+	for (i = 0; i < list.count; i++) {
+		ad = &list.addrs[i];
+		if (!ad->literal ||
+		    !am_address_ip_literal(ad->domain, ad->domain_len))
+			added += add_spelling(a, ad->domain, ad->domain_len);
+		/* RFC 2047 5(3): never legitimate in a local part */
+		added += add_encoded(a, ad->local, strlen(ad->local), &found);
+	}
+	if (list.truncated)
 		am_authors_lost(a,
-		    "more than 32 domains in a malformed From "
+		    "more than 32 addresses in a From "
 		    "field");
 	return added;
 }

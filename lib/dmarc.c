@@ -386,12 +386,15 @@ requested(struct eval *ev)
 }
 
 /*
- * A From domain that is no valid DNS name, and no suffix of two labels or
- * more is either: what a reader sees cannot be checked at all.  A DMARC
- * failure under the strictest policy there is, p=reject.
+ * A From domain that is no valid DNS name, whose policy cannot be known:
+ * no suffix of two labels or more is valid, or the Organizational Domain
+ * would be one of the labels a reader sees but DNS cannot hold.  A DMARC
+ * failure under the strictest policy there is, p=reject; because says
+ * why, after the name.
  */
 static void
-strictest(struct eval *ev, const struct am_dmarc_input *in)
+strictest(struct eval *ev, const struct am_dmarc_input *in,
+    const char *because)
 {
 	struct am_dmarc_outcome *out = ev->out;
 
@@ -399,9 +402,8 @@ strictest(struct eval *ev, const struct am_dmarc_input *in)
 	out->published = out->requested = AM_DMARC_POLICY_REJECT;
 	out->comment = "p=reject (assumed: no valid domain)";
 	out->reason = am_arena_printf(ev->arena, "the From domain %s is no "
-	    "valid DNS name (%s) and has no valid parent below the top level: "
-	    "a DMARC failure under the strictest policy, p=reject", in->shown,
-	    in->invalid_why);
+	    "valid DNS name (%s) and %s: a DMARC failure under the strictest "
+	    "policy, p=reject", in->shown, in->invalid_why, because);
 }
 
 /*
@@ -432,11 +434,14 @@ discover_below(struct eval *ev, const struct am_dmarc_input *in)
 	for (i = 0, f = NULL; org != NULL && i < walk.nfound; i++)
 		if (am_domain_equal(walk.found[i].domain, org))
 			f = &walk.found[i];
-	if (f == NULL && (f = am_orgdomain_psd(&walk)) == NULL) {
-		out->result = AM_RESULT_NONE;
-		out->reason = am_arena_printf(ev->arena, "the From domain %s is "
-		    "no valid DNS name (%s); no DMARC record applies below %s",
-		    in->shown, in->invalid_why, in->author_domain);
+	/* Without an Organizational Domain's record at or above the valid
+	 * suffix, the Organizational Domain may be a label that is no valid
+	 * name ("bank<U+0001>.co.uk"): neither "no record" nor the PSD's np=
+	 * speaks for the domain a reader sees. */
+	if (f == NULL) {
+		strictest(ev, in, am_arena_printf(ev->arena, "no "
+		    "Organizational Domain's record applies at or above %s",
+		    in->author_domain));
 		return false;
 	}
 	out->policy_domain = f->domain;
@@ -462,7 +467,7 @@ check_invalid(struct eval *ev, const struct am_dmarc_input *in)
 	    "name (%s)", in->shown, in->invalid_why);
 	if (in->author_domain == NULL ||
 	    am_domain_labels(in->author_domain, strlen(in->author_domain)) < 2) {
-		strictest(ev, in);
+		strictest(ev, in, "has no valid parent below the top level");
 		return;
 	}
 	if (!discover_below(ev, in) || !usable_record(ev))

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "authors.h"
 #include "authres.h"
+#include "buf.h"
 #include "dmarc.h"
 #include "domain.h"
 #include "fieldcount.h"
@@ -219,20 +220,59 @@ name_is(const char *name, size_t len, const char *want)
 	return len == strlen(want) && strncasecmp(name, want, len) == 0;
 }
 
+static bool
+contains_id(const char *s, size_t len, const char *id)
+{
+	size_t n = strlen(id), i;
+
+	for (i = 0; n > 0 && i + n <= len; i++)
+		if (strncasecmp(s + i, id, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The text s..end with comments, white space, quotes and backslashes
+ * left out: a lenient reader that tokenizes on '.' and drops CFWS reads
+ * "mx . test", "mx.(c)test", "mx.<CRLF> test" and "mx\.test" as
+ * "mx.test".
+ */
+static void
+squeeze(const char *s, const char *end, struct am_buf *out)
+{
+	unsigned depth = 0;
+
+	for (; s < end; s++) {
+		if (*s == '\\' && s + 1 < end && depth > 0)
+			s++; /* a quoted-pair inside a comment */
+		else if (*s == '(')
+			depth++;
+		else if (*s == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && strchr(" \t\r\n\"\\", *s) == NULL)
+			am_buf_addc(out, *s);
+	}
+}
+
 /* Our id, or a configured one, appears before the first ";" (where a
- * lenient reader would look for the authserv-id). */
+ * lenient reader would look for the authserv-id), as written or once
+ * CFWS, quotes and backslashes are left out. */
 static bool
 names_id(const char *value, size_t len, const char *id)
 {
 	const char *semi = memchr(value, ';', len);
-	size_t n = strlen(id), i;
+	struct am_buf b;
+	bool found;
 
 	if (semi != NULL)
 		len = (size_t)(semi - value);
-	for (i = 0; n > 0 && i + n <= len; i++)
-		if (strncasecmp(value + i, id, n) == 0)
-			return true;
-	return false;
+	if (contains_id(value, len, id))
+		return true;
+	am_buf_init(&b, 0);
+	squeeze(value, value + len, &b);
+	found = contains_id(b.data, b.len, id) || am_buf_failed(&b);
+	am_buf_release(&b);
+	return found;
 }
 
 /*

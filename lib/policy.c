@@ -295,8 +295,9 @@ from_rules(const struct am_policy_options *opt, struct am_arena *arena,
 	else if (from == AM_FROM_TOO_MANY)
 		consider(acc, opt->on_too_many, NULL,
 		    "too-many-author-domains",
-		    am_arena_printf(arena, "more than %u Author Domains in "
-			"From", opt->max_authors), "from");
+		    am_arena_printf(arena, "Author Domains left unevaluated "
+			"(more than %u, or a From field too large to read)",
+			opt->max_authors), "from");
 	if (n > 1 && opt->multiple_from != AM_MULTI_FROM_EVALUATE)
 		consider(acc, opt->multiple_from == AM_MULTI_FROM_REJECT ?
 		    AM_ACTION_REJECT : AM_ACTION_QUARANTINE, NULL,

@@ -285,6 +285,20 @@ lookalike "punctuation in the top label is a failure under p=reject" \
 tap_like "... and the reason says which" "$out" \
 	'no valid DNS name \(character not allowed in a domain name\) and has no valid parent'
 
+lookalike "a control byte in the label below a PSD: p=reject, not the PSD's np=" \
+	"$(printf 'bank\001.co.example')" \
+	'^action: reject \(dmarc-reject\): DMARC fail for bank<U\+0001>\.co\.example under p=reject \(assumed'
+tap_like "... and the reason says why" "$out" \
+	"no Organizational Domain's record applies at or above co\\.example"
+lookalike "a dot right after the at-sign hides nothing" '.bank.co.example' \
+	'^action: reject \(dmarc-reject\): DMARC fail for \.bank\.co\.example '
+printf 'From: =?utf-8?q?ceo=40bank.co.example?=\nSubject: wire\n\npay\n' \
+	>"$tmp/encword.eml"
+run --zone "$attack" --client-ip 198.51.100.7 --mail-from x@evil.co.example \
+	"$tmp/encword.eml"
+tap_like "an address hidden in an encoded-word (RFC 2047 5) is evaluated" \
+	"$out" '^action: reject \(dmarc-reject\): DMARC fail for bank\.co\.example '
+
 # A From past the stored-header limit (1 MB) is still evaluated.
 {
 	i=0

@@ -49,7 +49,11 @@ setup(void **state)
 	    "mail.example.com A 192.0.2.7\n"
 	    /* look-alike targets: bank.example and bänk.example */
 	    "_dmarc.bank.example TXT \"v=DMARC1; p=reject\"\n"
-	    "_dmarc.xn--bnk-qla.example TXT \"v=DMARC1; p=reject\"\n");
+	    "_dmarc.xn--bnk-qla.example TXT \"v=DMARC1; p=reject\"\n"
+	    /* a public suffix of two labels that says so, and one that
+	     * does not (co.uk has no record here) */
+	    "_dmarc.co.example TXT \"v=DMARC1; p=none; psd=y\"\n"
+	    "_dmarc.bank.co.example TXT \"v=DMARC1; p=reject\"\n");
 	dkimsign_zone_txt(&z, "sel._domainkey.example.com", key->record);
 	dkimsign_zone_txt(&z, "arc._domainkey.lists.example", arc_key->record);
 	dkimsign_zone_txt(&z, "arc._domainkey.mx.test.example",
@@ -359,6 +363,44 @@ message_blanks_before_the_colon_hide_nothing(void **state)
 	assert_int_equal(r.v->decision.action, AM_ACTION_REJECT);
 	assert_int_equal(r.v->nforged, 1);
 	run_free(&r);
+}
+
+/*
+ * Lenient readers of Authentication-Results (OpenARC's, OpenDMARC's)
+ * drop CFWS and join "mx" "." "test" into one id: a forged field whose
+ * id is ours once blanks, comments, quotes and backslashes are left out
+ * must be removed as well.
+ */
+static void
+message_forged_authres_with_a_split_id_is_removed(void **state)
+{
+	static const char *const ids[] = {
+	    "mx . test.example",
+	    "mx. test.example",
+	    "mx.(c)test.example",
+	    "mx (c).test.example",
+	    "mx.\r\n test.example",
+	    "mx\\.test.example",
+	    "\"mx.test\" \".example\"",
+	};
+	char m[512];
+	struct run r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ids) / sizeof(*ids); i++) {
+		snprintf(m, sizeof(m),
+		    "Authentication-Results: %s; dmarc=pass "
+		    "header.from=example.com\r\n"
+		    "Authentication-Results: other.example; spf=pass\r\n"
+		    "From: ceo@example.com\r\n\r\nx\r\n",
+		    ids[i]);
+		run_init(&r);
+		run_message(&r, "203.0.113.5", "<x@evil.example>", m);
+		if (r.v->nforged != 1 || r.v->forged[0] != 1)
+			fail_msg("%s: %zu removed", ids[i], r.v->nforged);
+		run_free(&r);
+	}
 }
 
 static void
@@ -776,6 +818,47 @@ static const struct from_case from_cases[] = {
 	{"an empty label hides everything but the top level",
 	    " ceo@bank..example", 0, "bank..example", AM_ACTION_REJECT,
 	    "dmarc-reject", "empty label"},
+	{"a control byte inside the domain does not cut it to its first label",
+	    " CEO <ceo@bank\x01.example>", 0, "bank<U+0001>.example",
+	    AM_ACTION_REJECT, "dmarc-reject", "the strictest policy"},
+	{"DEL inside the domain: its valid parent's policy applies",
+	    " ceo@mail\x7f.bank.example", 0, "mail<U+007F>.bank.example",
+	    AM_ACTION_REJECT, "dmarc-reject", "cannot exist below bank.example"},
+	{"bytes that are no UTF-8 inside the domain",
+	    " ceo@bank\xff.example", 0, "bank<0xFF>.example", AM_ACTION_REJECT,
+	    "dmarc-reject", "the strictest policy"},
+	{"a control byte in the label below a PSD: not the PSD's p=none",
+	    " ceo@bank\x01.co.example", 0, "bank<U+0001>.co.example",
+	    AM_ACTION_REJECT, "dmarc-reject",
+	    "no Organizational Domain's record applies at or above co.example"},
+	{"a control byte below a suffix without records: not 'no record'",
+	    " ceo@bank\x01.co.uk", 0, "bank<U+0001>.co.uk", AM_ACTION_REJECT,
+	    "dmarc-reject",
+	    "no Organizational Domain's record applies at or above co.uk"},
+	{"a dot right after the at-sign hides nothing",
+	    " CEO <ceo@.bank.example>", 0, ".bank.example", AM_ACTION_REJECT,
+	    "dmarc-reject", "empty label"},
+	{"a comment between the at-sign and a dot hides nothing",
+	    " ceo@(x).bank.example", 0, ".bank.example", AM_ACTION_REJECT,
+	    "dmarc-reject", "empty label"},
+	{"the domain in quotes after the at-sign",
+	    " ceo@\"bank.example\"", 0, "bank.example", AM_ACTION_REJECT,
+	    "dmarc-reject", NULL},
+	{"the domain in angle brackets after the at-sign",
+	    " ceo@<bank.example>", 0, "bank.example", AM_ACTION_REJECT,
+	    "dmarc-reject", NULL},
+	{"a domain literal that holds a name is that name",
+	    " CEO <ceo@[bank.example]>", 0, "bank.example", AM_ACTION_REJECT,
+	    "dmarc-reject", NULL},
+	{"an address that is only an encoded-word (RFC 2047 5)",
+	    " =?utf-8?q?ceo=40bank.example?=", 0, "bank.example",
+	    AM_ACTION_REJECT, "dmarc-reject", NULL},
+	{"an encoded-word in the local part shows its own address",
+	    " =?utf-8?b?Y2VvQGJhbmsuZXhhbXBsZQ==?=@[192.0.2.1]", 0,
+	    "bank.example", AM_ACTION_REJECT, "dmarc-reject", NULL},
+	{"an empty group whose name is an address",
+	    " \"CEO ceo@bank.example\":;", 0, "bank.example", AM_ACTION_REJECT,
+	    "dmarc-reject", NULL},
 	{"a From past 1 MB of other fields is still evaluated",
 	    " CEO <ceo@example.com>", MB + 4096, "example.com",
 	    AM_ACTION_REJECT, "dmarc-reject", NULL},
@@ -912,6 +995,8 @@ main(void)
 		cmocka_unit_test(message_custom_mail_from_subdomain_aligns),
 		cmocka_unit_test(
 		    message_spoof_is_rejected_and_forged_authres_removed),
+		cmocka_unit_test(
+		    message_forged_authres_with_a_split_id_is_removed),
 		cmocka_unit_test(message_blanks_before_the_colon_hide_nothing),
 		cmocka_unit_test(
 		    message_several_from_domains_take_the_strictest),

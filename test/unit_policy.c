@@ -114,7 +114,7 @@ static const struct policy_case cases[] = {
 	    NULL},
 	{"too many Author Domains is quarantined by default", {R(PASS, NONE)},
 	    1, AM_FROM_TOO_MANY, PLAIN, QUAR, "too-many-author-domains",
-	    "more than 5 Author Domains", QUAR, NULL},
+	    "Author Domains left unevaluated (more than 5", QUAR, NULL},
 	{"a trusted network is never rejected", {R(FAIL, REJECT)}, 1, OK,
 	    TRUSTED, ACCEPT, "trusted-network", "would reject (DMARC fail for "
 	    "a0.example under p=reject, no sign of indirect flow), but the "

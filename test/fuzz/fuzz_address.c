@@ -5,7 +5,9 @@
  * on the same arbitrary bytes.  Besides not crashing or leaking, they
  * must agree: every converted name is a valid lower-case name, or its
  * longest valid suffix with a printable reason; conversion is
- * idempotent; and the finder sees every domain the parser does.
+ * idempotent; and the finder sees every domain the parser does.  The
+ * same bytes with their RFC 2047 encoded-words decoded (encword.h) go
+ * through the finder again: the decoded text is never longer.
  */
 #include "autoconfig.h"
 
@@ -14,6 +16,7 @@
 
 #include "address.h"
 #include "domain.h"
+#include "encword.h"
 #include "idna.h"
 
 #define MAX_ADDRS   4
@@ -106,10 +109,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct am_arena *arena = am_arena_new();
-	const char *text = (const char *)data, *why;
+	const char *text = (const char *)data, *why, *decoded;
 	const char *domains[MAX_DOMAINS];
 	struct am_address_list list;
-	size_t n, i, j;
+	size_t n, i, j, dlen;
 	bool ok, more;
 
 	if (arena == NULL)
@@ -127,6 +130,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_list(arena, &list, ok, why, domains, n, more);
 	convert(arena, text, size);
+	if ((decoded = am_encword_decode(arena, text, size, &dlen)) != NULL) {
+		if (dlen > size || strlen(decoded) > dlen)
+			__builtin_trap();
+		am_address_find_domains(
+		    arena, decoded, dlen, domains, MAX_DOMAINS, &more);
+	}
 	am_arena_free(arena);
 	return 0;
 }
