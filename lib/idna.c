@@ -156,6 +156,45 @@ drop_joiners(char *in)
 	*w = '\0';
 }
 
+static bool
+kana_or_han(uint32_t cp)
+{
+	return (cp >= 0x3040 && cp <= 0x30ff && cp != 0x30fb) ||
+	    (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+	    (cp >= 0x20000 && cp <= 0x3134f);
+}
+
+/*
+ * RFC 5892 A.3, A.7: the MIDDLE DOT only between two "l" (Catalan), the
+ * KATAKANA MIDDLE DOT only in a label with kana or Han.  libidn2 checks
+ * these CONTEXTO rules when registering a name, not when looking one up,
+ * and elsewhere both read as a dot: "bank<U+00B7>example" is no
+ * bank.example.  Also the characters UTS #46 maps to them (U+0387 GREEK
+ * ANO TELEIA, U+FF65 HALFWIDTH KATAKANA MIDDLE DOT).  s is valid UTF-8.
+ */
+static bool
+dots_in_context(const char *s, size_t n)
+{
+	uint32_t cp, prev = 0, next;
+	size_t i, k;
+	bool kana = false, katakana_dot = false;
+
+	for (i = 0; i < n; i += k) {
+		k = am_idna_utf8_decode(s + i, n - i, &cp);
+		kana = kana || kana_or_han(cp);
+		katakana_dot = katakana_dot || cp == 0x30fb || cp == 0xff65;
+		if (cp == 0xb7 || cp == 0x387) {
+			next = 0;
+			if (i + k < n)
+				am_idna_utf8_decode(s + i + k, n - i - k, &next);
+			if ((prev | 0x20) != 'l' || (next | 0x20) != 'l')
+				return false;
+		}
+		prev = cp;
+	}
+	return !katakana_dot || kana;
+}
+
 /* A label with non-ASCII characters, by UTS #46 and IDNA2008. */
 static const char *
 u_label(const char *s, size_t n, char *out)
@@ -172,6 +211,8 @@ u_label(const char *s, size_t n, char *out)
 		if ((k = am_idna_utf8_decode(s + i, n - i, &cp)) == 0 ||
 		    cp == 0)
 			return "invalid UTF-8";
+	if (!dots_in_context(s, n))
+		return "a middle dot out of its context (RFC 5892 A.3, A.7)";
 	memcpy(in, s, n);
 	in[n] = '\0';
 	rc = to_ascii(in, &conv);

@@ -10,7 +10,9 @@
  * variation selectors) mapped away; DISALLOWED code points refused.  ZWJ
  * and ZWNJ are valid only in the contexts RFC 5892 A.1, A.2 allow; a
  * label that breaks those rules is converted with them removed, as a
- * reader never sees them.  So "ban<U+00AD>k", "BANK" and "bank" are one
+ * reader never sees them.  The middle dots that read as a dot are refused
+ * outside the contexts of RFC 5892 A.3 and A.7, which libidn2 checks
+ * only when registering a name.  So "ban<U+00AD>k", "BANK" and "bank" are one
  * name, and "BÄNK", "ba<U+0308>nk" and "bänk" another (xn--bnk-qla).
  *
  * A name that is no valid DNS name (a label of more than 63 octets, an
