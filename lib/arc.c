@@ -621,6 +621,18 @@ oldest_pass(struct am_arc *a)
 	return 0;
 }
 
+/* Whether the newest AMS signs every From field: h= names From as often
+ * as the message has them (each name signs the bottom-most field not yet
+ * taken, RFC 6376 5.4.2), so none was added or swapped after sealing. */
+static bool
+from_signed(struct am_arc *a)
+{
+	size_t have = am_hdr_count(&a->ix, "From", 4);
+
+	return have > 0 &&
+	    am_hdr_h_names(&a->sets[a->n].ams->tags->h, "From", 4) >= have;
+}
+
 static void
 judge(struct am_arc *a, const struct am_header *headers,
     struct am_arc_result *out)
@@ -656,6 +668,7 @@ judge(struct am_arc *a, const struct am_header *headers,
 		return;
 	}
 	out->aar = a->sets[a->n].aar->h->value;
+	out->from_signed = from_signed(a);
 	out->reason = am_arena_printf(a->arena, "%u set%s, newest sealed by "
 	    "%s", a->n, a->n == 1 ? "" : "s", out->sealer);
 }

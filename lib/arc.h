@@ -67,6 +67,9 @@ struct am_arc_result {
 				  value (as written; untrusted) */
 	bool ended;	       /* the newest ARC-Seal says cv=fail: nobody
 				  may seal after it (5.1 step 2) */
+	bool from_signed;      /* pass: the newest ARC-Message-Signature
+				  signs every From field (its h= names From
+				  as often as the message has one) */
 };
 
 /* The set a seal adds: header field values to insert above our own

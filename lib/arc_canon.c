@@ -230,6 +230,37 @@ hash_field(EVP_MD_CTX *md, const struct am_header *h, bool relax,
 	return !am_buf_failed(b) && am_arc_md_update(md, b->data, b->len);
 }
 
+/* The next name of h= from *i: [*start, *end), trimmed of FWS (around
+ * the colons, RFC 6376 3.5); false after the last.  Empty when h= has
+ * "::". */
+static bool
+next_name(const struct am_tagval *h, size_t *i, size_t *start, size_t *end)
+{
+	if (*i >= h->len)
+		return false;
+	for (*start = *i;
+	     *start < h->len && strchr(" \t\r\n", h->p[*start]) != NULL;
+	     (*start)++)
+		;
+	for (*end = *start; *end < h->len && h->p[*end] != ':'; (*end)++)
+		;
+	*i = *end + 1;
+	while (*end > *start && strchr(" \t\r\n", h->p[*end - 1]) != NULL)
+		(*end)--;
+	return true;
+}
+
+size_t
+am_hdr_h_names(const struct am_tagval *h, const char *name, size_t len)
+{
+	size_t i = 0, start, end, n = 0;
+
+	while (next_name(h, &i, &start, &end))
+		n += end - start == len &&
+		    strncasecmp(h->p + start, name, len) == 0;
+	return n;
+}
+
 bool
 am_hdr_hash_selected(const struct am_hdr_index *ix,
     const struct am_tagval *h, bool relax, bool forbid_seal,
@@ -242,16 +273,7 @@ am_hdr_hash_selected(const struct am_hdr_index *ix,
 	bool ok = true;
 
 	am_buf_init(&b, 0);
-	while (ok && i < h->len) {
-		for (start = i; start < h->len && strchr(" \t\r\n",
-							h->p[start]) != NULL;
-		     start++)
-			;
-		for (end = start; end < h->len && h->p[end] != ':'; end++)
-			;
-		i = end + 1;
-		while (end > start && strchr(" \t\r\n", h->p[end - 1]) != NULL)
-			end--;
+	while (ok && next_name(h, &i, &start, &end)) {
 		if (end == start)
 			continue; /* an empty name signs nothing */
 		if (forbid_seal && end - start == 8 &&

@@ -102,6 +102,9 @@ bool am_hdr_index_build(struct am_arena *arena, const struct am_header *list,
 size_t am_hdr_count(const struct am_hdr_index *ix, const char *name,
     size_t len);
 
+/* How many times h= names name (case-insensitive). */
+size_t am_hdr_h_names(const struct am_tagval *h, const char *name, size_t len);
+
 /*
  * Feeds the fields h= names (colon-separated, FWS around the colons;
  * empty names skipped) to md, canonicalized: each name takes the
@@ -130,7 +133,9 @@ bool am_arc_md_update(EVP_MD_CTX *md, const void *p, size_t len);
  * The results an ARC-Authentication-Results reports (RFC 8601 2.2, the
  * payload after "i=N;"), as far as trusting a sealer needs them: each
  * method=result with the properties DMARC alignment reads.  Bounded;
- * strings from the arena, unquoted, lower-cased where DNS names.
+ * strings from the arena, lower-cased where DNS names, unquoted except a
+ * quoted local-part before '@' (so the domain is what follows the last
+ * '@').
  */
 #define AM_AAR_RESULTS_MAX 32
 
@@ -138,7 +143,9 @@ struct am_aar_result {
 	const char *method; /* "dmarc", "dkim", "spf", ... lower case */
 	const char *result; /* "pass", ... lower case */
 	const char *header_from, *header_d, *header_i;
-	const char *smtp_mailfrom;
+	const char *smtp_mailfrom, *smtp_helo;
+	bool partial; /* some property was unreadable or given twice: the
+			 properties kept are not all the sealer said */
 };
 
 struct am_aar {

@@ -655,23 +655,24 @@ trusted_sealers_vouch_only_for_what_they_saw(void **state)
 		const char *aar;
 		bool strict, vouches;
 	} cases[] = {
-		{"dmarc=pass header.from=example.com", false, true},
-		{"dmarc=pass", false, true},
-		{"dmarc=pass header.from=other.example", false, false},
-		{"dmarc=fail header.from=example.com", false, false},
-		{"dkim=pass header.d=example.com", true, true},
-		{"dkim=pass header.i=@example.com", true, true},
-		{"dkim=pass header.d=mail.example.com", false, true},
-		{"dkim=pass header.d=mail.example.com", true, false},
-		{"dkim=pass header.d=example.org", false, false},
-		{"spf=pass smtp.mailfrom=bounce@mail.example.com", false, true},
-		{"spf=softfail smtp.mailfrom=example.com", false, false},
-		{"(no results)", false, false},
+	    {"dmarc=pass header.from=example.com", false, true},
+	    {"dmarc=pass", false, false},
+	    {"dmarc=pass header.from=other.example", false, false},
+	    {"dmarc=fail header.from=example.com", false, false},
+	    {"dkim=pass header.d=example.com", true, true},
+	    {"dkim=pass header.i=@example.com", true, true},
+	    {"dkim=pass header.d=mail.example.com", false, true},
+	    {"dkim=pass header.d=mail.example.com", true, false},
+	    {"dkim=pass header.d=example.org", false, false},
+	    {"spf=pass smtp.mailfrom=bounce@mail.example.com", false, true},
+	    {"spf=softfail smtp.mailfrom=example.com", false, false},
+	    {"(no results)", false, false},
 	};
 	static const char *trusted[] = {"lists.example"};
 	struct am_policy_options opt;
 	struct am_arc_result arc = {.result = AM_RESULT_PASS,
-	    .sealer = "lists.example"};
+	    .sealer = "lists.example",
+	    .from_signed = true};
 	struct am_dmarc_outcome d = {.result = AM_RESULT_FAIL,
 	    .author_domain = "example.com"};
 	struct test_env env;
@@ -694,7 +695,7 @@ trusted_sealers_vouch_only_for_what_they_saw(void **state)
 			    " (strict)" : "", who != NULL ? "vouches" :
 			    "does not vouch");
 	}
-	arc.aar = " i=2; lists.example; dmarc=pass";
+	arc.aar = " i=2; lists.example; dmarc=pass header.from=example.com";
 	arc.sealer = "other.example";
 	assert_null(am_arc_vouch(env.session, env.arena, &opt, &arc, &d, NULL));
 	arc.sealer = "LISTS.example";
@@ -715,7 +716,9 @@ trusted_sealers_never_vouch_beyond_alignment(void **state)
 	static const char *trusted[] = {"lists.example"};
 	struct am_policy_options opt;
 	struct am_arc_result arc = {.result = AM_RESULT_PASS,
-	    .sealer = "lists.example", .aar = " i=2; lists.example; dmarc=pass"};
+	    .sealer = "lists.example",
+	    .from_signed = true,
+	    .aar = " i=2; lists.example; dmarc=pass header.from=bank.example}"};
 	struct am_dmarc_outcome d = {.result = AM_RESULT_FAIL,
 	    .author_domain = "bank.example}", .invalid_domain = true};
 	struct test_env env;
@@ -740,31 +743,255 @@ trusted_sealers_never_vouch_beyond_alignment(void **state)
 	test_env_free(&env);
 }
 
+/* Whether msg's chain, sealed last by the trusted lists.example, vouches
+ * for example.com (message's Author Domain) failing DMARC, as verdict.c
+ * asks. */
+static const char *
+vouch(struct test_env *env, const char *msg)
+{
+	static const char *trusted[] = {"lists.example"};
+	struct am_policy_options opt;
+	struct am_dmarc_outcome d = {.result = AM_RESULT_FAIL,
+	    .author_domain = "example.com",
+	    .org_domain = "example.com"};
+	struct am_arc_result res;
+	const char *who;
+
+	check(env, msg, &res);
+	if (res.result != AM_RESULT_PASS)
+		fail_msg("arc=%s: %s", am_result_name(res.result), res.reason);
+	am_policy_defaults(&opt);
+	opt.trusted_sealers = (char *const *)trusted;
+	opt.ntrusted_sealers = 1;
+	who = am_arc_vouch(env->session, env->arena, &opt, &res, &d, NULL);
+	test_env_reset(env);
+	return who;
+}
+
+/* msg sealed by lists.example with authres as its AAR, then vouch(). */
+static const char *
+sealed_vouch(struct test_env *env, const char *authres, const char *msg)
+{
+	char *m = arcsign_seal(
+	    &env->ctx, env->session, env->arena, K.s2, authres, msg);
+	const char *who;
+
+	if (m == NULL)
+		fail_msg("not sealed");
+	test_env_reset(env);
+	who = vouch(env, m);
+	free(m);
+	return who;
+}
+
+struct vouch_case {
+	const char *authres;
+	bool vouches;
+};
+
+/* K.zone with example.com's DMARC record (relaxed alignment walks to it) */
+static void
+trust_env_init(struct test_env *env)
+{
+	struct am_buf zone;
+
+	am_buf_init(&zone, 0);
+	am_buf_printf(&zone,
+	    "%s_dmarc.example.com TXT \"v=DMARC1; "
+	    "p=reject\"\n",
+	    K.zone);
+	test_env_init(env, am_buf_str(&zone));
+	am_buf_release(&zone);
+}
+
+static void
+assert_vouches(const struct vouch_case *cases, size_t n)
+{
+	struct test_env env;
+	const char *who;
+	size_t i;
+
+	trust_env_init(&env);
+	for (i = 0; i < n; i++) {
+		who = sealed_vouch(&env, cases[i].authres, message);
+		if ((who != NULL) != cases[i].vouches)
+			fail_msg("\"%s\": %s", cases[i].authres,
+			    who != NULL ? "vouches" : "does not vouch");
+	}
+	test_env_free(&env);
+}
+
+/* RFC 8601 2.2 pvalue: [local-part "@"] domain-name, where local-part may
+ * be a quoted-string holding an '@'.  The domain is the one after the '@'
+ * outside the quotes. */
+static void
+trusted_sealers_read_a_quoted_local_part_with_its_domain(void **state)
+{
+	static const struct vouch_case cases[] = {
+	    {"lists.example; spf=pass "
+	     "smtp.mailfrom=\"x@example.com\"@evil.example",
+		false},
+	    {"lists.example; dkim=pass "
+	     "header.i=\"x@example.com\"@evil.example header.s=s",
+		false},
+	    {"lists.example; spf=pass smtp.mailfrom=\"x y\"@example.com", true},
+	    {"lists.example; dkim=pass header.i=\"a;b\"@mail.example.com",
+		true},
+	    {"lists.example; spf=pass smtp.mailfrom=x@example.com@evil.example",
+		false},
+	};
+
+	(void)state;
+	assert_vouches(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* A result vouches only when each of its properties was read and the
+ * one DMARC aligns on names the Author Domain: an unreadable value, or a
+ * dmarc=pass without header.from, says nothing about this From. */
+static void
+trusted_sealers_vouch_only_with_every_property_read_and_aligned(void **state)
+{
+	static const struct vouch_case cases[] = {
+	    {"lists.example; dmarc=pass", false},
+	    {"lists.example; dmarc=pass action=none "
+	     "header.from=evil.example",
+		false},
+	    {"lists.example; dmarc=pass header.from=<x@example.com>", false},
+	    {"lists.example; dmarc=pass header.from=evil.example "
+	     "header.from=example.com",
+		false},
+	    {"lists.example; dmarc=pass header.from=example.com [x]", false},
+	    {"lists.example; spf=pass", false},
+	    {"lists.example; spf=pass smtp.helo=mail.example.com", true},
+	    {"lists.example; spf=pass smtp.helo=evil.example", false},
+	    {"lists.example; dkim=pass header.s=s", false},
+	    {"lists.example; dkim=pass header.d=example.com "
+	     "header.b=ab/cd+ef",
+		true},
+	    {"lists.example; dmarc=pass reason=\"ok\" "
+	     "header.from=EXAMPLE.com",
+		true},
+	};
+
+	(void)state;
+	assert_vouches(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Microsoft's sealers write action= without a ptype (not RFC 8601, but
+ * common): it is passed over, and header.from still decides. */
+static void
+trusted_sealers_accept_microsoft_dmarc_pass(void **state)
+{
+	static const struct vouch_case cases[] = {
+	    {"spf.protection.outlook.com; spf=pass (sender IP is "
+	     "192.0.2.1) smtp.mailfrom=example.com; dkim=pass (signature "
+	     "was verified) header.d=example.com; dmarc=pass action=none "
+	     "header.from=example.com; compauth=pass reason=100",
+		true},
+	    {"lists.example; dmarc=pass action=none header.from=example.com",
+		true},
+	};
+
+	(void)state;
+	assert_vouches(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* RFC 5322 3.2.2: comments nest; a ';' inside one starts no result. */
+static void
+trusted_sealers_read_nested_comments_as_comments(void **state)
+{
+	static const struct vouch_case cases[] = {
+	    {"lists.example (relayed for (list) ;dmarc=pass "
+	     "header.from=example.com) ; dmarc=fail header.from=example.com",
+		false},
+	    {"lists.example; dkim=fail header.d=evil.example (bad (x) "
+	     ";dmarc=pass header.from=example.com) ; dmarc=fail "
+	     "header.from=example.com",
+		false},
+	    {"lists.example; dkim=fail (a \\) ;dmarc=pass "
+	     "header.from=example.com) ; dmarc=fail",
+		false},
+	    {"lists.example (a (b) c); dmarc=pass (x (y)) "
+	     "header.from=example.com",
+		true},
+	};
+
+	(void)state;
+	assert_vouches(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* A sealer vouches for the From it signed: with a From added above the
+ * signed one after sealing (the chain still passes: h=from signs the
+ * bottom-most), or with From out of the newest AMS's h=, no vouching. */
+static void
+trusted_sealers_vouch_only_for_a_from_the_seal_signed(void **state)
+{
+	static const char *const h[] = {"subject", "date", "to"};
+	struct am_arc_seal_options opt = {h, 3, false};
+	const char *good = "lists.example; dmarc=pass header.from=example.com";
+	struct test_env env;
+	struct am_arc_result res;
+	struct am_arc_seal s;
+	struct am_arc *arc;
+	struct am_buf b;
+	char *m, *two;
+
+	(void)state;
+	trust_env_init(&env);
+	assert_non_null(sealed_vouch(&env, good, message));
+	m = arcsign_seal(&env.ctx, env.session, env.arena, K.s2, good, message);
+	two = replace(m, "From:", "From: <mallory@evil.example>\r\nFrom:");
+	test_env_reset(&env);
+	assert_null(vouch(&env, two));
+	free(two);
+	free(m);
+	arc = arcsign_check(&env.ctx, env.session, env.arena, message, &res);
+	am_arc_seal(arc, K.s2, &res, good, &opt, &s);
+	am_arc_free(arc);
+	am_buf_init(&b, 0);
+	am_buf_printf(&b,
+	    "ARC-Seal: %s\r\nARC-Message-Signature: %s\r\n"
+	    "ARC-Authentication-Results: %s\r\n%s",
+	    s.as, s.ams, s.aar, message);
+	test_env_reset(&env);
+	assert_null(vouch(&env, am_buf_str(&b)));
+	am_buf_release(&b);
+	test_env_free(&env);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(no_chain_is_none),
-		cmocka_unit_test(one_set_passes),
-		cmocka_unit_test(three_sealers_pass_newest_is_the_sealer),
-		cmocka_unit_test(body_changed_after_sealing_fails),
-		cmocka_unit_test(signed_header_changed_fails),
-		cmocka_unit_test(oldest_pass_names_the_first_intact_signature),
-		cmocka_unit_test(an_older_aar_changed_breaks_the_newest_seal),
-		cmocka_unit_test(structure_is_checked_before_signatures),
-		cmocka_unit_test(newest_cv_fail_ends_the_chain),
-		cmocka_unit_test(a_failed_chain_is_sealed_cv_fail),
-		cmocka_unit_test(more_than_fifty_sets_fail_and_are_not_sealed),
-		cmocka_unit_test(key_problems),
-		cmocka_unit_test(weak_and_mismatched_keys_fail),
-		cmocka_unit_test(a_seal_dated_in_the_future_fails),
-		cmocka_unit_test(an_ams_signing_arc_seal_fails),
-		cmocka_unit_test(temperror_is_not_sealed),
-		cmocka_unit_test(a_chain_too_slow_to_check_is_temperror),
-		cmocka_unit_test(body_is_wanted_only_when_needed),
-		cmocka_unit_test(sealer_keys_are_checked_at_load),
-		cmocka_unit_test(trusted_sealers_vouch_only_for_what_they_saw),
-		cmocka_unit_test(trusted_sealers_never_vouch_beyond_alignment),
+	    cmocka_unit_test(no_chain_is_none),
+	    cmocka_unit_test(one_set_passes),
+	    cmocka_unit_test(three_sealers_pass_newest_is_the_sealer),
+	    cmocka_unit_test(body_changed_after_sealing_fails),
+	    cmocka_unit_test(signed_header_changed_fails),
+	    cmocka_unit_test(oldest_pass_names_the_first_intact_signature),
+	    cmocka_unit_test(an_older_aar_changed_breaks_the_newest_seal),
+	    cmocka_unit_test(structure_is_checked_before_signatures),
+	    cmocka_unit_test(newest_cv_fail_ends_the_chain),
+	    cmocka_unit_test(a_failed_chain_is_sealed_cv_fail),
+	    cmocka_unit_test(more_than_fifty_sets_fail_and_are_not_sealed),
+	    cmocka_unit_test(key_problems),
+	    cmocka_unit_test(weak_and_mismatched_keys_fail),
+	    cmocka_unit_test(a_seal_dated_in_the_future_fails),
+	    cmocka_unit_test(an_ams_signing_arc_seal_fails),
+	    cmocka_unit_test(temperror_is_not_sealed),
+	    cmocka_unit_test(a_chain_too_slow_to_check_is_temperror),
+	    cmocka_unit_test(body_is_wanted_only_when_needed),
+	    cmocka_unit_test(sealer_keys_are_checked_at_load),
+	    cmocka_unit_test(trusted_sealers_vouch_only_for_what_they_saw),
+	    cmocka_unit_test(trusted_sealers_never_vouch_beyond_alignment),
+	    cmocka_unit_test(
+		trusted_sealers_read_a_quoted_local_part_with_its_domain),
+	    cmocka_unit_test(
+		trusted_sealers_vouch_only_with_every_property_read_and_aligned),
+	    cmocka_unit_test(trusted_sealers_accept_microsoft_dmarc_pass),
+	    cmocka_unit_test(trusted_sealers_read_nested_comments_as_comments),
+	    cmocka_unit_test(
+		trusted_sealers_vouch_only_for_a_from_the_seal_signed),
 	};
 
 	return cmocka_run_group_tests_name("arc", tests, setup, teardown);
