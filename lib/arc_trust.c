@@ -98,7 +98,7 @@ aligned_pass(struct am_dns_session *dns, struct am_arena *arena,
 }
 
 /* What r vouches for the Author Domain, or NULL.  Each method counts
- * only with the identifier DMARC aligns on given (RFC 7489 3.1): a pass
+ * only with the identifier DMARC aligns on given (RFC 9989 4.4): a pass
  * said of no domain, or of another, says nothing about this From; nor
  * does a result whose properties were not all read. */
 static const char *
