@@ -174,7 +174,17 @@ sink_file() {
 sink_find() {
 	file=$(grep -l -F -x -s "Message-ID: <$1@e2e.test>" "$T"/sink/* |
 		head -n 1)
-	[ -n "$file" ]
+	[ -n "$file" ] && sink_complete "$1"
+}
+
+# sink_complete ID: Postfix logged the message <ID@e2e.test> as sent, so
+# the sink has answered its end of data and holds all of it (a 280 KB
+# message is still being written when its Message-ID line is there).
+sink_complete() {
+	local qid
+	qid=$(grep -F "message-id=<$1@e2e.test>" "$T/maillog" |
+		sed -n 's/.*: \([0-9A-Za-z]*\): message-id=.*/\1/p' | tail -n 1)
+	[ -n "$qid" ] && grep -q "$qid: to=.*status=sent" "$T/maillog"
 }
 
 # sink_count PATTERN: how many delivered messages have a line matching the
