@@ -12,18 +12,7 @@
 
 #include "base64.h"
 #include "encword.h"
-
-static int
-hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "hex.h"
 
 /* RFC 2047 4.2: "_" is a space, "=XX" a byte; a broken escape stays. */
 static size_t
@@ -34,9 +23,10 @@ decode_q(const char *s, size_t len, char *out)
 	for (i = 0; i < len; i++) {
 		if (s[i] == '_')
 			out[n++] = ' ';
-		else if (s[i] == '=' && i + 2 < len && hex(s[i + 1]) >= 0 &&
-		    hex(s[i + 2]) >= 0) {
-			out[n++] = (char)(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+		else if (s[i] == '=' && i + 2 < len &&
+		    am_hex_digit(s[i + 1]) >= 0 && am_hex_digit(s[i + 2]) >= 0) {
+			out[n++] = (char)(am_hex_digit(s[i + 1]) * 16 +
+			    am_hex_digit(s[i + 2]));
 			i += 2;
 		} else
 			out[n++] = s[i];

@@ -15,21 +15,10 @@
 #include <strings.h>
 
 #include "domain.h"
+#include "hex.h"
 #include "report_uri.h"
 
 #define ADDRESS_MAX 320 /* RFC 5321 4.5.3.1: 64 + "@" + 255 */
-
-static int
-hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* %-decodes len bytes at s into out (at least len + 1 bytes); false on a
  * bad escape or a byte an address cannot hold. */
@@ -43,8 +32,8 @@ decode(const char *s, size_t len, char *out, size_t *outlen)
 	for (i = 0; i < len; i++) {
 		c = s[i];
 		if (c == '%') {
-			if (i + 2 >= len || (hi = hex(s[i + 1])) < 0 ||
-			    (lo = hex(s[i + 2])) < 0)
+			if (i + 2 >= len || (hi = am_hex_digit(s[i + 1])) < 0 ||
+			    (lo = am_hex_digit(s[i + 2])) < 0)
 				return false;
 			c = (char)(hi * 16 + lo);
 			i += 2;
