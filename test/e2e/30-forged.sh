@@ -28,3 +28,19 @@ tap_is "... the upstream's, unchanged" "$(printf '%s\n' "$fields" | tail -n 1)" 
 	"Authentication-Results: upstream.example; spf=pass smtp.mailfrom=upstream.example"
 tap_like "... our verdict is ours: no signature, aligned SPF" "$ar" \
 	'spf=pass .*dkim=none \(no signature\); arc=none; dmarc=pass '
+
+# A field name with a blank before its colon (RFC 5322 4.5.3) and an id
+# that lenient readers join ("mx . test.example"): removed through
+# Postfix too, which must count the fields as the daemon does, or the
+# wrong one would go.
+message forged-spaced news@example.test 'forged, spaced' \
+	'Authentication-Results : mx . test.example; dmarc=pass header.from=example.test' \
+	'Authentication-Results: upstream.example; spf=pass smtp.mailfrom=upstream.example' \
+	'Authentication-Results:mx.(gw)test.example; dkim=pass header.d=example.test'
+send forged-spaced 192.0.2.7 b@bounce.example.test
+tap_like "blank before the colon, split ids: 250" "$reply" '^250 '
+delivered forged-spaced
+tap_is "... no field claiming our id is delivered but ours" \
+	"$(tr -d '\r' <"$file" | grep -c -i -E '^Authentication-Results[ \t]*:[ \t]*mx[ .(]')" 1
+tap_is "... the upstream's is kept" \
+	"$(header Authentication-Results "$file" | grep -c -F 'upstream.example; spf=pass')" 1
