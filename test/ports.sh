@@ -13,7 +13,7 @@
 
 test_port() {
 	local lo=32768 hi=60999 base span
-	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
+	read -r lo hi 2>/dev/null </proc/sys/net/ipv4/ip_local_port_range
 	if [ "$lo" -gt 12000 ]; then
 		base=10000
 		span=$((lo - base))
@@ -21,5 +21,6 @@ test_port() {
 		base=$((hi + 1))
 		span=$((65536 - base))
 	fi
-	printf -v "$1" %s $((base + $(od -An -N2 -tu2 /dev/urandom) % span))
+	# eval, not printf -v: dns_live.sh runs under a POSIX sh
+	eval "$1=$((base + $(od -An -N2 -tu2 /dev/urandom) % span))"
 }
