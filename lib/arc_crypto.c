@@ -20,6 +20,7 @@
 
 #include "arc_internal.h"
 #include "base64.h"
+#include "dkim_keycache.h"
 
 #define KEY_MAX 2048 /* decoded p= bytes (RSA 16384) */
 
@@ -33,10 +34,11 @@ static EVP_PKEY *
 rsa_key(const unsigned char *der, size_t len)
 {
 	const unsigned char *p = der;
-	EVP_PKEY *k = d2i_PUBKEY(NULL, &p, (long)len);
+	size_t used;
+	EVP_PKEY *k = am_dkim_keycache_decode(der, len, &used);
 
-	if (k != NULL && (p != der + len || EVP_PKEY_base_id(k) !=
-						 EVP_PKEY_RSA)) {
+	if (k != NULL &&
+	    (used != len || EVP_PKEY_base_id(k) != EVP_PKEY_RSA)) {
 		EVP_PKEY_free(k);
 		return NULL;
 	}

@@ -6,8 +6,8 @@
  * what nearly every signer publishes, and all libopendkim decodes
  * (d2i_PUBKEY), is the SubjectPublicKeyInfo that wraps it.  Both are the
  * same key, and other verifiers take both, so a record whose p= decodes
- * as a whole RSAPublicKey and not as a SubjectPublicKeyInfo is handed on
- * with p= re-encoded by OpenSSL.  Anything else (ed25519 keys, empty or
+ * as a whole RSAPublicKey (an INTEGER first, which no
+ * SubjectPublicKeyInfo has) is handed on with p= re-encoded by OpenSSL.  Anything else (ed25519 keys, empty or
  * broken p=, records that are no tag list) is handed on unchanged, for
  * libopendkim to judge as before.
  *
@@ -112,6 +112,28 @@ decode(struct am_arena *arena, const char *s, size_t len, struct bytes *out)
 	return true;
 }
 
+/*
+ * The tag of the first element inside der's outer SEQUENCE, or -1: an
+ * INTEGER (0x02) opens an RSAPublicKey, a SEQUENCE (0x30, the
+ * AlgorithmIdentifier) a SubjectPublicKeyInfo.  Read off the bytes, not
+ * by OpenSSL: its decoder costs ~130 us a call (dkim_keycache.c), and
+ * every signature of every message comes through here.
+ */
+static int
+inner_tag(const struct bytes *der)
+{
+	size_t at = 2;
+
+	if (der->len < 3 || der->p[0] != 0x30)
+		return -1;
+	if (der->p[1] & 0x80) { /* long form: that many length octets */
+		if ((der->p[1] & 0x7f) == 0 || (der->p[1] & 0x7f) > 4)
+			return -1;
+		at = 2 + (der->p[1] & 0x7f);
+	}
+	return at < der->len ? der->p[at] : -1;
+}
+
 /* DER of a bare PKCS#1 RSAPublicKey re-encoded as a base64
  * SubjectPublicKeyInfo; false when der is anything else. */
 static bool
@@ -123,13 +145,10 @@ reencode(struct am_arena *arena, const struct bytes *der, struct bytes *b64)
 	int n;
 	bool ok = false;
 
-	if (der->len > LONG_MAX)
+	/* a SubjectPublicKeyInfo (what libopendkim reads) never opens with
+	 * an INTEGER, an RSAPublicKey always does */
+	if (der->len > LONG_MAX || inner_tag(der) != 0x02)
 		return false;
-	if ((pk = d2i_PUBKEY(NULL, &q, (long)der->len)) != NULL) {
-		EVP_PKEY_free(pk); /* already what libopendkim reads */
-		return false;
-	}
-	q = der->p;
 	pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &q, (long)der->len);
 	if (pk != NULL && q == der->p + der->len &&
 	    (n = i2d_PUBKEY(pk, &spki)) > 0 &&

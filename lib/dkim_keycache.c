@@ -18,7 +18,8 @@
  *
  * A shared EVP_PKEY is only read by the verification (RSA_verify() on
  * the RSA from EVP_PKEY_get1_RSA(), which OpenSSL builds once per key
- * under the key's lock).  The cache holds KEYS keys, each found by a
+ * under the key's lock; ARC's EVP_PKEY_verify() on a context of its
+ * own).  ARC's verifier asks am_dkim_keycache_decode() directly.  The cache holds KEYS keys, each found by a
  * hash of its DER bytes and compared byte for byte: a key an attacker
  * publishes can only push another out, never stand for it.
  *
@@ -145,13 +146,30 @@ consume(BIO *bp, size_t n)
 }
 
 EVP_PKEY *
+am_dkim_keycache_decode(const unsigned char *der, size_t len, size_t *used)
+{
+	const unsigned char *p = der;
+	EVP_PKEY *pkey;
+	uint64_t h;
+
+	if (len == 0 || len > MAX_DER)
+		return NULL;
+	h = hash_of(der, len);
+	if ((pkey = lookup(h, der, len, used)) != NULL)
+		return pkey;
+	if ((pkey = d2i_PUBKEY(NULL, &p, (long)len)) == NULL)
+		return NULL;
+	*used = (size_t)(p - der);
+	remember(h, der, len, *used, pkey);
+	return pkey;
+}
+
+EVP_PKEY *
 d2i_PUBKEY_bio(BIO *bp, EVP_PKEY **a)
 {
-	const unsigned char *p;
 	char *data = NULL;
 	EVP_PKEY *pkey;
 	size_t used;
-	uint64_t h;
 	long len;
 
 	am_dkim_keycache_init();
@@ -159,16 +177,9 @@ d2i_PUBKEY_bio(BIO *bp, EVP_PKEY **a)
 	    (len = BIO_get_mem_data(bp, &data)) <= 0 || len > MAX_DER ||
 	    data == NULL)
 		return libcrypto_d2i != NULL ? libcrypto_d2i(bp, a) : NULL;
-	h = hash_of((const unsigned char *)data, (size_t)len);
-	if ((pkey = lookup(h, (const unsigned char *)data, (size_t)len,
-		 &used)) == NULL) {
-		p = (const unsigned char *)data;
-		if ((pkey = d2i_PUBKEY(NULL, &p, len)) == NULL)
-			return NULL;
-		used = (size_t)(p - (const unsigned char *)data);
-		remember(h, (const unsigned char *)data, (size_t)len, used,
-		    pkey);
-	}
+	if ((pkey = am_dkim_keycache_decode((const unsigned char *)data,
+		 (size_t)len, &used)) == NULL)
+		return NULL;
 	consume(bp, used);
 	return pkey;
 }

@@ -579,9 +579,9 @@ main(void)
 		    cases[6].b.bytes / (size_t)cases[6].messages);
 		printf("  peak resident set (whole run)            %8ld KB\n",
 		    ru.ru_maxrss);
+		reports(&ctx, message, len,
+		    cases[1].seconds / (double)cases[1].messages);
 	}
-	reports(&ctx, message, len,
-	    cases[1].seconds / (double)cases[1].messages);
 	floods(&ctx, list);
 	am_arc_sealer_free(list);
 	am_arc_sealer_free(eds);
