@@ -9,8 +9,9 @@
  * around addresses, joined by dots with white space or comments around
  * them as RFC 5322 4.4 obs-domain allows.  What no domain may hold stays
  * in the name for idna.c to refuse (idna.h keeps its longest valid
- * suffix), rather than ending it early.  On a header that does parse it finds
- * at least every ascii_domain the parser gives (the fuzz target checks this).
+ * suffix), rather than ending it early.  On a header that does parse it
+ * finds at least every ascii_domain the parser gives (the fuzz target
+ * checks this).
  *
  * When a comment, quoted string or literal is not closed, a reader shows
  * the raw text, so hiding its inside would hide a domain the human sees
@@ -140,10 +141,9 @@ keep(struct finder *f)
 static size_t
 take_domain(struct finder *f, size_t i)
 {
-	size_t end, k;
-
 	const char *lit_end;
 	char close = 0;
+	size_t end, k;
 
 	i = skip_space(f, i);
 	/* "ceo@[bank.example]", "ceo@\"bank.example\"", "ceo@<bank.example>":

@@ -197,7 +197,7 @@ add_spelling(struct am_authors *a, const char *raw, size_t len)
 }
 
 /* The domains a lenient reader would show in len bytes at text, added;
- * *found counts them, added or known. */
+ * *found (when not NULL) counts them, added or known. */
 static size_t
 add_found(struct am_authors *a, const char *text, size_t len, size_t *found)
 {
@@ -213,21 +213,22 @@ add_found(struct am_authors *a, const char *text, size_t len, size_t *found)
 		am_authors_lost(a,
 		    "more than 32 domains in a malformed From "
 		    "field");
-	*found += n;
+	if (found != NULL)
+		*found += n;
 	return added;
 }
 
 /* The domains that encoded-words in len bytes at text show a careless
  * reader once decoded (encword.h). */
 static size_t
-add_encoded(struct am_authors *a, const char *text, size_t len, size_t *found)
+add_encoded(struct am_authors *a, const char *text, size_t len)
 {
 	const char *decoded;
 	size_t dlen;
 
 	if ((decoded = am_encword_decode(a->arena, text, len, &dlen)) == NULL)
 		return 0;
-	return add_found(a, decoded, dlen, found);
+	return add_found(a, decoded, dlen, NULL);
 }
 
 /* Read the way a lenient mail reader would still display it, so that
@@ -246,7 +247,7 @@ read_leniently(
 	}
 	added = add_found(a, value, len, &found);
 	if (found == 0)
-		added += add_encoded(a, value, len, &found);
+		added += add_encoded(a, value, len);
 	return added;
 }
 
@@ -256,7 +257,7 @@ am_authors_field(struct am_authors *a, const char *value, size_t len)
 	struct am_address_list list;
 	const struct am_address *ad;
 	const char *why;
-	size_t i, added = 0, found = 0;
+	size_t i, added = 0;
 
 	a->facts.fields++;
 	if (a->facts.more)
@@ -272,7 +273,7 @@ am_authors_field(struct am_authors *a, const char *value, size_t len)
 		    !am_address_ip_literal(ad->domain, ad->domain_len))
 			added += add_spelling(a, ad->domain, ad->domain_len);
 		/* RFC 2047 5(3): never legitimate in a local part */
-		added += add_encoded(a, ad->local, strlen(ad->local), &found);
+		added += add_encoded(a, ad->local, strlen(ad->local));
 	}
 	if (list.truncated)
 		am_authors_lost(a,

@@ -7,9 +7,9 @@
  * (d2i_PUBKEY), is the SubjectPublicKeyInfo that wraps it.  Both are the
  * same key, and other verifiers take both, so a record whose p= decodes
  * as a whole RSAPublicKey (an INTEGER first, which no
- * SubjectPublicKeyInfo has) is handed on with p= re-encoded by OpenSSL.  Anything else (ed25519 keys, empty or
- * broken p=, records that are no tag list) is handed on unchanged, for
- * libopendkim to judge as before.
+ * SubjectPublicKeyInfo has) is handed on with p= re-encoded by OpenSSL.
+ * Anything else (ed25519 keys, empty or broken p=, records that are no
+ * tag list) is handed on unchanged, for libopendkim to judge as before.
  *
  * The record is hostile DNS text: every loop is bounded by its length,
  * and the conversion happens only when the DER is consumed exactly.

@@ -19,9 +19,10 @@
  * A shared EVP_PKEY is only read by the verification (RSA_verify() on
  * the RSA from EVP_PKEY_get1_RSA(), which OpenSSL builds once per key
  * under the key's lock; ARC's EVP_PKEY_verify() on a context of its
- * own).  ARC's verifier asks am_dkim_keycache_decode() directly.  The cache holds KEYS keys, each found by a
- * hash of its DER bytes and compared byte for byte: a key an attacker
- * publishes can only push another out, never stand for it.
+ * own).  ARC's verifier asks am_dkim_keycache_decode() directly.  The
+ * cache holds KEYS keys, each found by a hash of its DER bytes and
+ * compared byte for byte: a key an attacker publishes can only push
+ * another out, never stand for it.
  *
  * Threads: one mutex; a hit holds it for a hash, a comparison and a
  * reference count.

@@ -19,14 +19,15 @@ static size_t
 decode_q(const char *s, size_t len, char *out)
 {
 	size_t i, n = 0;
+	int hi, lo;
 
 	for (i = 0; i < len; i++) {
 		if (s[i] == '_')
 			out[n++] = ' ';
 		else if (s[i] == '=' && i + 2 < len &&
-		    am_hex_digit(s[i + 1]) >= 0 && am_hex_digit(s[i + 2]) >= 0) {
-			out[n++] = (char)(am_hex_digit(s[i + 1]) * 16 +
-			    am_hex_digit(s[i + 2]));
+		    (hi = am_hex_digit(s[i + 1])) >= 0 &&
+		    (lo = am_hex_digit(s[i + 2])) >= 0) {
+			out[n++] = (char)(hi * 16 + lo);
 			i += 2;
 		} else
 			out[n++] = s[i];
@@ -69,16 +70,35 @@ word(const char *s, size_t len, char *out, size_t *n)
 	return (size_t)(text_end - s) + 2;
 }
 
+/* Where the first "=?" is, or NULL. */
+static const char *
+word_start(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	while ((p = memchr(p, '=', (size_t)(end - p))) != NULL) {
+		if (p + 1 < end && p[1] == '?')
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 const char *
 am_encword_decode(
     struct am_arena *arena, const char *s, size_t len, size_t *outlen)
 {
+	const char *first;
 	char *out;
-	size_t i = 0, n = 0, w;
+	size_t i, n, w;
 	bool found = false;
 
-	if ((out = am_arena_alloc(arena, len + 1)) == NULL)
+	/* every From local part comes here: no copy without a "=?" */
+	if ((first = word_start(s, len)) == NULL ||
+	    (out = am_arena_alloc(arena, len + 1)) == NULL)
 		return NULL;
+	i = n = (size_t)(first - s);
+	memcpy(out, s, n);
 	while (i < len) {
 		if (i + 1 < len && s[i] == '=' && s[i + 1] == '?' &&
 		    (w = word(s + i, len - i, out, &n)) > 0) {

@@ -186,7 +186,8 @@ dots_in_context(const char *s, size_t n)
 		if (cp == 0xb7 || cp == 0x387) {
 			next = 0;
 			if (i + k < n)
-				am_idna_utf8_decode(s + i + k, n - i - k, &next);
+				am_idna_utf8_decode(
+				    s + i + k, n - i - k, &next);
 			if ((prev | 0x20) != 'l' || (next | 0x20) != 'l')
 				return false;
 		}
